@@ -1,0 +1,159 @@
+# -*- coding: utf-8 -*-
+# Copyright: alicloud.network contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""AlicloudModule: what every module of this collection builds on.
+
+It declares the shared options once, resolves region, endpoint and credentials,
+builds one AlibabaClient per run and turns results and errors into exit_json /
+fail_json the same way for every module.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback
+
+from ansible_collections.alicloud.network.plugins.module_utils import _endpoints
+from ansible_collections.alicloud.network.plugins.module_utils._client import (
+    AlibabaClient,
+    ApiError,
+    new_session,
+)
+from ansible_collections.alicloud.network.plugins.module_utils._credentials import (
+    CredentialsError,
+    resolve_credentials,
+    profile_region,
+)
+from ansible_collections.alicloud.network.plugins.module_utils._waiter import wait_until
+
+REGION_PATTERN = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
+
+# Documented once, in plugins/doc_fragments/alicloud.py: keep the two in step.
+SHARED_ARGUMENT_SPEC = dict(
+    access_key=dict(type="str", aliases=["access_key_id"], no_log=False),
+    secret_key=dict(type="str", aliases=["access_key_secret"], no_log=True),
+    security_token=dict(type="str", no_log=True),
+    profile=dict(type="str", fallback=(env_fallback, ["ALIBABA_CLOUD_PROFILE"])),
+    region=dict(type="str", aliases=["region_id"],
+                fallback=(env_fallback, ["ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION"])),
+    endpoint=dict(type="str"),
+    validate_certs=dict(type="bool", default=True),
+    ca_bundle=dict(type="path"),
+    assume_role_arn=dict(type="str"),
+    assume_role_session_name=dict(type="str"),
+    assume_role_duration=dict(type="int", default=3600),
+    ecs_role_name=dict(type="str"),
+    connect_timeout=dict(type="float", default=10.0),
+    read_timeout=dict(type="float", default=30.0),
+    max_retry_time=dict(type="float", default=60.0),
+)
+
+# Hints for errors whose cause is nearly always the same, used when a module gives none.
+GENERIC_HINTS = {
+    "InvalidAccessKeyId.NotFound": "check access_key / ALIBABA_CLOUD_ACCESS_KEY_ID",
+    "InvalidAccessKeyId.Inactive": "the access key is disabled; enable it or use another one",
+    "SignatureDoesNotMatch": "check secret_key / ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    "InvalidSecurityToken.Expired": "the STS token has expired; obtain fresh temporary credentials",
+    "InvalidSecurityToken.Malformed": "check security_token / ALIBABA_CLOUD_SECURITY_TOKEN",
+    "Forbidden.RAM": "the RAM identity lacks permission for this action",
+    "NoPermission": "the RAM identity lacks permission for this action",
+    "ConnectionError": "check endpoint, proxy settings and network access",
+}
+
+
+class AlicloudModule:
+    """An AnsibleModule with the shared options, a lazily built client and uniform results."""
+
+    def __init__(self, argument_spec=None, product="vpc", supports_check_mode=False, **kwargs):
+        spec = dict(SHARED_ARGUMENT_SPEC)
+        spec.update(argument_spec or {})
+        self.module = AnsibleModule(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
+        self.params = self.module.params
+        self.product = product
+        self.request_ids = []
+        self._client = None
+        # Validate what can be checked locally before any request goes out.
+        self.region = self._resolve_region()
+        self.endpoint = self._resolve_endpoint()
+
+    # ---- resolution -------------------------------------------------------------
+
+    def _resolve_region(self):
+        region = self.params.get("region") or profile_region(self.params.get("profile"))
+        if not region:
+            if _endpoints.PRODUCTS[self.product].regional:
+                self.fail("No region given: set the region option, ALIBABA_CLOUD_REGION_ID or ALICLOUD_REGION.")
+            return None
+        if not REGION_PATTERN.match(region):
+            self.fail("region %r does not look like an Alibaba Cloud region id (e.g. cn-hangzhou)." % region)
+        return region
+
+    def _resolve_endpoint(self):
+        try:
+            return _endpoints.resolve(self.product, self.region, self.params.get("endpoint"))
+        except ValueError as exc:
+            self.fail(str(exc))
+
+    def _build_client(self):
+        session = new_session(verify=self.params["ca_bundle"] or self.params["validate_certs"])
+        timeouts = dict(connect_timeout=self.params["connect_timeout"],
+                        read_timeout=self.params["read_timeout"],
+                        max_retry_time=self.params["max_retry_time"])
+        try:
+            credentials = resolve_credentials(self.params, session=session, region=self.region,
+                                              no_log_values=self.module.no_log_values, **timeouts)
+        except CredentialsError as exc:
+            self.fail(str(exc))
+        except ApiError as exc:
+            self.fail_api(exc, exc.action or "AssumeRole")
+        return AlibabaClient(self.endpoint, _endpoints.PRODUCTS[self.product].version, credentials,
+                             session=session, **timeouts)
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = self._build_client()
+        return self._client
+
+    # ---- calls and waiting --------------------------------------------------------
+
+    def call(self, action, params, mutating=False):
+        """Call `action`; VPC calls get RegionId, mutating ones a stable ClientToken."""
+        params = dict(params or {})
+        product = _endpoints.PRODUCTS[self.product]
+        if product.takes_region_id and self.region:
+            params.setdefault("RegionId", self.region)
+        result = self.client.call(action, params, idempotent=mutating and product.takes_client_token,
+                                  mutating=mutating)
+        if mutating and result.get("RequestId"):
+            self.request_ids.append(result["RequestId"])
+        return result
+
+    def wait_for(self, read, done, timeout, what):
+        """Poll read() until done(resource); raises WaitTimeout with the last state seen."""
+        return wait_until(read, done, timeout, what)
+
+    # ---- results ------------------------------------------------------------------
+
+    def fail_api(self, err, action, hint=None):
+        hint = hint or GENERIC_HINTS.get(err.code)
+        msg = "%s failed: %s: %s" % (action, err.code, err.message)
+        if err.request_id:
+            msg += " (request id %s)" % err.request_id
+        if not msg.endswith("."):
+            msg += "."
+        if hint:
+            msg += " Hint: %s" % hint
+        self.fail(msg, error=err.to_dict())
+
+    def fail(self, msg, **kwargs):
+        kwargs.setdefault("request_ids", list(self.request_ids))
+        self.module.fail_json(msg=msg, **kwargs)
+
+    def exit(self, changed, before=None, after=None, **result):
+        if self.module._diff:
+            result["diff"] = dict(before=before if before is not None else {},
+                                  after=after if after is not None else {})
+        result.setdefault("request_ids", list(self.request_ids))
+        self.module.exit_json(changed=changed, **result)
