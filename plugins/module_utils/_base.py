@@ -10,6 +10,7 @@ fail_json the same way for every module.
 
 from __future__ import annotations
 
+import os
 import re
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback
@@ -76,6 +77,7 @@ class AlicloudModule:
         # Validate what can be checked locally before any request goes out.
         self.region = self._resolve_region()
         self.endpoint = self._resolve_endpoint()
+        self._check_ca_bundle()
 
     # ---- resolution -------------------------------------------------------------
 
@@ -95,13 +97,18 @@ class AlicloudModule:
         except ValueError as exc:
             self.fail(str(exc))
 
+    def _check_ca_bundle(self):
+        path = self.params.get("ca_bundle")
+        if path and not os.path.isfile(path):
+            self.fail("ca_bundle %s is not a readable file." % path)
+
     def _build_client(self):
         session = new_session(verify=self.params["ca_bundle"] or self.params["validate_certs"])
         timeouts = dict(connect_timeout=self.params["connect_timeout"],
                         read_timeout=self.params["read_timeout"],
                         max_retry_time=self.params["max_retry_time"])
         try:
-            credentials = resolve_credentials(self.params, session=session, region=self.region,
+            credentials = resolve_credentials(self.params, session=session,
                                               no_log_values=self.module.no_log_values, **timeouts)
         except CredentialsError as exc:
             self.fail(str(exc))
@@ -124,8 +131,11 @@ class AlicloudModule:
         product = _endpoints.PRODUCTS[self.product]
         if product.takes_region_id and self.region:
             params.setdefault("RegionId", self.region)
-        result = self.client.call(action, params, idempotent=mutating and product.takes_client_token,
-                                  mutating=mutating)
+        try:
+            result = self.client.call(action, params, idempotent=mutating and product.takes_client_token,
+                                      mutating=mutating)
+        except CredentialsError as exc:  # temporary credentials could not be renewed mid-run
+            self.fail(str(exc))
         if mutating and result.get("RequestId"):
             self.request_ids.append(result["RequestId"])
         return result

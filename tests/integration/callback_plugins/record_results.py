@@ -13,6 +13,7 @@ options: {}
 
 import json
 import os
+import time
 
 from ansible.plugins.callback import CallbackBase
 
@@ -33,6 +34,7 @@ class CallbackModule(CallbackBase):
             "task": task.get_name(),
             "action": task.action,
             "status": status,
+            "finished_at": time.time(),
             "result": self._clean(result._result),
         }
         with open(path, "a", encoding="utf-8") as handle:

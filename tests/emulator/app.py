@@ -1,0 +1,271 @@
+"""The ``Emulator``: state, signatures, faults and the call log behind one HTTP server.
+
+``Emulator.handle(request)`` is the whole request path (the HTTP layer in server.py only parses and
+writes): control API, ECS metadata, or a signed API call routed by version to vpc/ens/sts handlers.
+"""
+import json
+import threading
+import time
+import uuid
+
+from . import ens, errors, sts, vpc
+from .errors import ApiError
+from .faults import Faults
+from .params import Call
+from .server import serve
+from .signing import V1_AUTH_PARAMS, Verifier
+from .state import State, load_seed
+
+PRODUCTS = {"2016-04-28": ("vpc", vpc), "2017-11-10": ("ens", ens), "2015-04-01": ("sts", sts)}
+HOSTS = {"vpc": "vpc.aliyuncs.com", "ens": "ens.aliyuncs.com", "sts": "sts.aliyuncs.com"}
+# Parameters every RPC call carries that are not the action's own (left out of ``calls[...]["params"]``).
+COMMON_PARAMS = V1_AUTH_PARAMS | {"Action", "Version", "Format"}
+CLIENT_TOKEN_TTL = 600  # seconds a ClientToken is remembered
+DROP = object()  # handle() result: close the connection without an answer
+
+
+class Request:
+    def __init__(self, method, path, query, params, headers, body):
+        self.method = method
+        self.path = path
+        self.query = query      # decoded query string parameters
+        self.params = params    # query plus form body
+        self.headers = headers  # lower-case name -> list of values
+        self.body = body        # bytes
+
+    def header(self, name, default=None):
+        return (self.headers.get(name) or [default])[0]
+
+
+class Response:
+    def __init__(self, status, body, content_type="application/json;charset=utf-8", headers=None):
+        self.status = status
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body)
+        self.body = body.encode() if isinstance(body, str) else body
+        self.headers = dict(headers or {}, **{"Content-Type": content_type})
+
+
+class Emulator:
+    def __init__(self, seed=None, transition_seconds=1.0, port=0, host="127.0.0.1", tls=None):
+        self._seed = load_seed(seed)
+        self._initial_transition = float(transition_seconds)
+        self._address = (host, port)
+        self._tls = tls
+        self._server = None
+        self.faults = Faults()
+        self._log_lock = threading.Lock()
+        self._load()
+
+    def _load(self):
+        self.state = State(self._seed)
+        self.verifier = Verifier(self.state.credentials)
+        self.metadata = sts.Metadata()
+        self.transition_seconds = self._initial_transition
+        self._calls = []
+        self._client_tokens = {}
+
+    # ---- lifecycle -----------------------------------------------------------------------------
+    def start(self):
+        self._server = serve(self, self._address, self._tls)
+        return self
+
+    def stop(self):
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    @property
+    def port(self):
+        return self._server.server_address[1]
+
+    @property
+    def url(self):
+        scheme = "https" if self._tls else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
+
+    # ---- inspection and control ----------------------------------------------------------------
+    def eip(self, allocation_id):
+        """The EIP as DescribeEipAddresses shows it (true state, transitions applied), or None."""
+        with self.state.lock:
+            eip = self.state.eips.get(allocation_id)
+            return self.state.eip_view(eip) if eip else None
+
+    def havip(self, havip_id):
+        """The HAVIP as DescribeHaVips shows it (true state), or None."""
+        with self.state.lock:
+            havip = self.state.havips.get(havip_id)
+            return self.state.havip_view(havip) if havip else None
+
+    @property
+    def calls(self):
+        with self._log_lock:
+            return [dict(c) for c in self._calls]
+
+    def mutating_calls(self, action=None):
+        return [c for c in self.calls if c["mutated"] and action in (None, c["action"])]
+
+    def set_transition(self, seconds):
+        self.transition_seconds = float(seconds)
+
+    def reset(self):
+        """Back to the seed: state, issued credentials, nonces, calls, client tokens and faults."""
+        with self.state.lock, self._log_lock:
+            self.faults.clear()
+            self._load()
+
+    def snapshot(self):
+        """Everything, for ``GET /_emulator/state``."""
+        with self.state.lock:
+            return {
+                "transition_seconds": self.transition_seconds,
+                "eips": {i: self.state.eip_view(e) for i, e in self.state.eips.items()},
+                "havips": {i: self.state.havip_view(h) for i, h in self.state.havips.items()},
+                "faults": self.faults.active(),
+            }
+
+    # ---- request path --------------------------------------------------------------------------
+    def handle(self, request):
+        """A ``Response`` for ``request``, or ``DROP``."""
+        if request.path.startswith("/_emulator/"):
+            return self._control(request)
+        if request.path.startswith("/latest/"):
+            return self._metadata(request)
+        return self._api(request)
+
+    def _api(self, request):
+        started = time.time()
+        request_id = str(uuid.uuid4()).upper()
+        record = {"action": None, "product": None, "params": {}, "http_status": None, "code": None,
+                  "request_id": request_id, "time": started, "signature": None, "access_key_id": None,
+                  "mutated": False}
+        product = "vpc"
+        try:
+            product, module, action = self._route(request)
+            record.update(action=action, product=product,
+                          params={k: v for k, v in request.params.items() if k not in COMMON_PARAMS})
+            identity = self.verifier.verify(request.method, request.path, request.query, request.params,
+                                            request.headers, request.body)
+            record.update(signature=identity.style, access_key_id=identity.access_key_id)
+            fault = self.faults.take(action)
+            if fault and fault.kind in ("throttle", "unavailable", "task_conflict", "system_busy"):
+                raise fault.error()
+            if fault and fault.kind == "drop" and not fault.opts.get("after"):
+                return self._dropped(record)
+            body, answer_id, mutated = self._run(product, module, action, record["params"], identity, request_id)
+            response = Response(200, {"RequestId": answer_id, **body})
+            record.update(http_status=200, request_id=answer_id, mutated=mutated)
+            if fault and fault.kind == "slow":
+                time.sleep(float(fault.opts["seconds"]))
+            if fault and fault.kind == "drop":
+                return self._dropped(record)
+        except ApiError as err:
+            record.update(http_status=err.status, code=err.code)
+            response = Response(err.status, {
+                "RequestId": request_id, "HostId": HOSTS[product], "Code": err.code, "Message": err.message,
+                "Recommend": f"https://api.aliyun.com/troubleshoot?q={err.code}&product={product}"
+                             f"&requestId={request_id}"}, headers=err.headers)
+        response.headers["x-acs-request-id"] = record["request_id"]
+        self._log(record)
+        return response
+
+    def _dropped(self, record):
+        record.update(code="ConnectionDropped")
+        self._log(record)
+        return DROP
+
+    def _log(self, record):
+        with self._log_lock:
+            self._calls.append(record)
+
+    @staticmethod
+    def _route(request):
+        """(product, handler module, action) from the V3 headers or the V1 parameters."""
+        version = request.header("x-acs-version") or request.params.get("Version")
+        action = request.header("x-acs-action") or request.params.get("Action")
+        if not action:
+            raise errors.missing("Action")
+        if version not in PRODUCTS:
+            raise errors.unknown_version() if version else errors.missing("Version")
+        product, module = PRODUCTS[version]
+        if action not in module.ACTIONS:
+            raise errors.unknown_action()
+        return product, module, action
+
+    def _run(self, product, module, action, params, identity, request_id):
+        """Run the handler under the state lock.
+
+        Returns (body, RequestId to answer with, whether state changed). A VPC ClientToken replay
+        answers the first call's RequestId and changes nothing.
+        """
+        with self.state.lock:
+            token = params.get("ClientToken") if product == "vpc" and action in module.MUTATING else None
+            replayed = self._replayed(action, token, params)
+            if replayed:
+                return {}, replayed, False
+            call = Call(action, params, self.state, self.transition_seconds, product,
+                        self.faults.take_stale, identity)
+            body = module.ACTIONS[action](call)
+            if call.mutated and token:
+                self._client_tokens[(action, token)] = {"params": dict(params), "time": time.time(),
+                                                        "request_id": request_id}
+            return body, request_id, call.mutated
+
+    def _replayed(self, action, token, params):
+        """The first RequestId when ``token`` was used recently with the same parameters."""
+        if not token:
+            return None
+        prior = self._client_tokens.get((action, token))
+        if prior is None or time.time() - prior["time"] > CLIENT_TOKEN_TTL:
+            return None
+        if prior["params"] != params:
+            raise ApiError(400, "IdempotentParameterMismatch",
+                           "Request uses a client token in a previous request but is not identical to that request.")
+        return prior["request_id"]
+
+    # ---- control API (no signature: it exists only on the emulator) ----------------------------
+    def _control(self, request):
+        route = (request.method, request.path.rstrip("/"))
+        try:
+            payload = json.loads(request.body or b"{}")
+        except ValueError:
+            return Response(400, {"error": "body is not JSON"})
+        if route == ("GET", "/_emulator/state"):
+            return Response(200, self.snapshot())
+        if route == ("GET", "/_emulator/calls"):
+            return Response(200, self.calls)
+        if route == ("POST", "/_emulator/faults"):
+            try:
+                self.faults.add(**payload)
+            except (TypeError, ValueError) as err:
+                return Response(400, {"error": str(err)})
+            return Response(200, {"faults": self.faults.active()})
+        if route == ("DELETE", "/_emulator/faults"):
+            self.faults.clear()
+            return Response(200, {"faults": []})
+        if route == ("POST", "/_emulator/reset"):
+            self.reset()
+            return Response(200, {"reset": True})
+        if route == ("POST", "/_emulator/config"):
+            if "transition_seconds" in payload:
+                self.set_transition(payload["transition_seconds"])
+            return Response(200, {"transition_seconds": self.transition_seconds})
+        return Response(404, {"error": f"no control endpoint {request.method} {request.path}"})
+
+    # ---- ECS instance metadata -----------------------------------------------------------------
+    def _metadata(self, request):
+        if request.method == "PUT" and request.path == "/latest/api/token":
+            return Response(200, self.metadata.new_token(), content_type="text/plain")
+        if request.method != "GET":
+            return Response(405, "Method Not Allowed", content_type="text/plain")
+        with self.state.lock:
+            status, content_type, body = self.metadata.answer(
+                self.state, request.path, request.header("x-aliyun-ecs-metadata-token"))
+        return Response(status, body, content_type=content_type)

@@ -1,0 +1,71 @@
+"""Reading request parameters the way the services validate them."""
+from . import errors
+
+
+class Call:
+    """One API call as a handler sees it: parameters, state, and the emulator's settings.
+
+    Handlers set ``mutated = True`` when they change state (that is what ``mutating_calls`` counts) and
+    call ``before_change`` first so a ``stale`` fault can keep the old view visible.
+    """
+
+    def __init__(self, action, params, state, transition_seconds, product, stale_for, identity=None):
+        self.action = action
+        self.params = params
+        self.state = state
+        self.transition_seconds = transition_seconds
+        self.product = product
+        self.identity = identity
+        self.mutated = False
+        self._stale_for = stale_for
+
+    def required(self, name):
+        value = self.params.get(name, "")
+        if value == "":
+            raise errors.missing(name, self.product)
+        return value
+
+    def optional(self, name, default=None):
+        value = self.params.get(name, "")
+        return default if value == "" else value
+
+    def choice(self, name, allowed, default=None, error=None):
+        value = self.optional(name, default)
+        if value is not None and value not in allowed:
+            raise error or errors.invalid(name, self.product)
+        return value
+
+    def integer(self, name, default, low, high):
+        value = self.optional(name)
+        if value is None:
+            return default
+        try:
+            number = int(value)
+        except ValueError:
+            raise errors.invalid(name, self.product) from None
+        if not low <= number <= high:
+            raise errors.invalid(name, self.product)
+        return number
+
+    def comma_list(self, name, limit=50):
+        value = self.optional(name)
+        if value is None:
+            return None
+        items = [v.strip() for v in value.split(",") if v.strip()]
+        if len(items) > limit:
+            raise errors.invalid(name, self.product)
+        return items
+
+    def before_change(self, kind, resource_id, view):
+        """Record ``view`` (the resource before this call changes it) if a stale fault is armed."""
+        seconds = self._stale_for(self.action)
+        if seconds:
+            self.state.hide_change(kind, resource_id, view, seconds)
+        self.mutated = True
+
+    def deadline(self):
+        return self.state.clock() + self.transition_seconds
+
+
+def page(items, number, size):
+    return items[(number - 1) * size: number * size]
