@@ -104,7 +104,7 @@ class Bench:
         ping = play("".join(f"    - name: ping {i}\n      ansible.builtin.ping:\n" for i in range(tasks)))
         noop = play("".join(eip_task(f"noop {i}", eip(2), ecs(2)) for i in range(tasks)))
         floors, ours = [], []
-        for _ in range(repeats):
+        for _round in range(repeats):
             floors.append(timed(lambda: check(self.runner.playbook(ping)))[0])
             ours.append(timed(lambda: check(self.runner.playbook(noop)))[0])
         floor, mine = statistics.median(floors), statistics.median(ours)
@@ -132,7 +132,7 @@ class Bench:
     def python(self, code: str, best_of: int = 5) -> float:
         env = dict(os.environ, PYTHONPATH=str(self.collections))
         times = []
-        for _ in range(best_of):
+        for _attempt in range(best_of):
             start = time.perf_counter()
             subprocess.run([sys.executable, "-c", code], env=env, check=True)
             times.append(time.perf_counter() - start)

@@ -149,8 +149,13 @@ class AlicloudModule:
     def fail_api(self, err, action, hint=None):
         hint = hint or GENERIC_HINTS.get(err.code)
         msg = "%s failed: %s: %s" % (action, err.code, err.message)
+        details = []
         if err.request_id:
-            msg += " (request id %s)" % err.request_id
+            details.append("request id %s" % err.request_id)
+        if err.attempts > 1:
+            details.append("gave up after %d attempts" % err.attempts)
+        if details:
+            msg += " (%s)" % "; ".join(details)
         if not msg.endswith("."):
             msg += "."
         if hint:

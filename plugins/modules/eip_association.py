@@ -665,7 +665,8 @@ def owner(eip):
     text = "%s %s" % (eip.get("InstanceType") or "instance", eip.get("InstanceId"))
     if eip.get("PrivateIpAddress"):
         text += " (private IP %s" % eip["PrivateIpAddress"]
-        text += ", mode %s)" % eip["Mode"] if eip.get("Mode") else ")"
+        # The mode only tells something for a network interface (the service reports NAT for the rest).
+        text += ", mode %s)" % eip["Mode"] if eip.get("InstanceType") == "NetworkInterface" and eip.get("Mode") else ")"
     return text
 
 

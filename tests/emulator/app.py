@@ -47,8 +47,11 @@ class Response:
 
 
 class Emulator:
-    def __init__(self, seed=None, transition_seconds=1.0, port=0, host="127.0.0.1", tls=None):
+    def __init__(self, seed=None, transition_seconds=1.0, port=0, host="127.0.0.1", tls=None,
+                 clock=time.monotonic):
+        """``clock`` (seconds, monotonic) times transitions and stale views; tests may pass a manual one."""
         self._seed = load_seed(seed)
+        self._clock = clock
         self._initial_transition = float(transition_seconds)
         self._address = (host, port)
         self._tls = tls
@@ -58,7 +61,7 @@ class Emulator:
         self._load()
 
     def _load(self):
-        self.state = State(self._seed)
+        self.state = State(self._seed, clock=self._clock)
         self.verifier = Verifier(self.state.credentials)
         self.metadata = sts.Metadata()
         self.transition_seconds = self._initial_transition

@@ -5,6 +5,7 @@ HTTP; everything else happens in ``Emulator.handle``.
 """
 import socket
 import ssl
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -16,6 +17,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128  # many ansible forks connect at once
+
+    def handle_error(self, request, client_address):
+        # A client that gave up (slow fault, read timeout) is normal here; anything else is reported.
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -69,7 +69,7 @@ def v1_signature(secret, method, params):
 
 def parse_authorization(value):
     """Split ``ACS3-HMAC-SHA256 Credential=..,SignedHeaders=..,Signature=..`` into its parts."""
-    algorithm, _, rest = value.strip().partition(" ")
+    algorithm, _space, rest = value.strip().partition(" ")
     if algorithm != V3_ALGORITHM:
         raise errors.incomplete_signature(f"Unsupported signature algorithm {algorithm!r}.")
     parts = {}

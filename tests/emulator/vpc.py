@@ -77,8 +77,9 @@ def _mode(call, instance_type):
     if mode is None:
         return "NAT"
     if instance_type != "NetworkInterface" or mode not in MODES:
-        raise ApiError(400, "IllegalParam.Mode", "Mode is supported only when InstanceType is NetworkInterface "
-                                                  "and must be one of NAT, MULTI_BINDED, BINDED.")
+        raise ApiError(400, "IllegalParam.Mode",
+                       "Mode is supported only when InstanceType is NetworkInterface "
+                       "and must be one of NAT, MULTI_BINDED, BINDED.")
     return mode
 
 

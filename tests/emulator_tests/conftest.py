@@ -18,9 +18,27 @@ EXPIRED_STS_KEY = ("STS.EmuExpiredKey", "EmuExpiredSecret-1d2e-do-not-leak", "Em
 TRANSITION = 0.3
 
 
+class ManualClock:
+    """A monotonic clock that moves only when told: transitions without sleeps or timing flakes."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
 @pytest.fixture
-def emu():
-    emulator = Emulator(transition_seconds=TRANSITION).start()
+def clock():
+    return ManualClock()
+
+
+@pytest.fixture
+def emu(clock):
+    emulator = Emulator(transition_seconds=TRANSITION, clock=clock).start()
     yield emulator
     emulator.stop()
 

@@ -1,6 +1,4 @@
 """ENS HAVIP actions driven by the official SDK (V3 and V1 signatures), parsed into its models."""
-import time
-
 import pytest
 from alibabacloud_ens20171110 import models as m
 from alibabacloud_tea_openapi.exceptions import ClientException
@@ -18,7 +16,7 @@ def error_of(call):
     return caught.value
 
 
-def test_associate_several_instances(emu, ens, style):
+def test_associate_several_instances(emu, ens, style, clock):
     for instance in ("i-emuens0001", "i-emuens0002"):
         ens.associate_ha_vip(m.AssociateHaVipRequest(ha_vip_id="havip-emuens0001", instance_id=instance))
         if instance == "i-emuens0001":
@@ -26,8 +24,8 @@ def test_associate_several_instances(emu, ens, style):
             err = error_of(lambda: ens.associate_ha_vip(m.AssociateHaVipRequest(
                 ha_vip_id="havip-emuens0001", instance_id="i-emuens0002")))
             assert err.code == "IncorrectHaVipStatus"
-            time.sleep(TRANSITION + 0.1)
-    time.sleep(TRANSITION + 0.1)
+            clock.advance(TRANSITION)
+    clock.advance(TRANSITION)
     havip = describe(ens, ha_vip_id="havip-emuens0001").ha_vips[0]
     assert havip.status == "InUse"
     assert [(a.instance_id, a.instance_type, a.status) for a in havip.associated_instances] == [
@@ -36,10 +34,10 @@ def test_associate_several_instances(emu, ens, style):
     assert {c["signature"] for c in emu.mutating_calls()} == {style}
 
 
-def test_unassociate_to_available(emu, ens):
+def test_unassociate_to_available(emu, ens, clock):
     ens.unassociate_ha_vip(m.UnassociateHaVipRequest(ha_vip_id="havip-emuens0003", instance_id="i-emuens0003"))
     assert emu.havip("havip-emuens0003")["Status"] == "Unassociating"
-    time.sleep(TRANSITION + 0.1)
+    clock.advance(TRANSITION)
     havip = describe(ens, ha_vip_id="havip-emuens0003").ha_vips[0]
     assert (havip.status, havip.associated_instances) == ("Available", [])
 

@@ -77,13 +77,13 @@ def test_drop(emu, vpc, after, acted):
     assert emu.calls[-1]["code"] == "ConnectionDropped"
 
 
-def test_stale_describe_shows_the_old_state(emu, vpc):
+def test_stale_describe_shows_the_old_state(emu, vpc, clock):
     emu.set_transition(0)
     emu.faults.add("stale", action="AssociateEipAddress", seconds=0.4)
     associate(vpc)
     assert emu.eip("eip-emu0001")["Status"] == "InUse"
     assert describe_status(vpc) == "Available"
-    time.sleep(0.5)
+    clock.advance(0.4)
     assert describe_status(vpc) == "InUse"
 
 

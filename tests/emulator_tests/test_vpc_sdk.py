@@ -1,6 +1,4 @@
 """VPC EIP actions driven by the official SDK (V3 and V1 signatures), parsed into its models."""
-import time
-
 import pytest
 from alibabacloud_tea_openapi.exceptions import ClientException
 from alibabacloud_vpc20160428 import models as m
@@ -24,22 +22,22 @@ def error_of(call):
     return caught.value
 
 
-def test_associate_then_in_use_after_transition(emu, vpc, style):
+def test_associate_then_in_use_after_transition(emu, vpc, style, clock):
     resp = associate(vpc, allocation_id="eip-emu0001", instance_id="i-emuecs0001")
     assert resp.status_code == 200 and resp.body.request_id
     eip = describe(vpc, allocation_id="eip-emu0001").eip_addresses.eip_address[0]
     assert (eip.status, eip.instance_id, eip.instance_type) == ("Associating", "i-emuecs0001", "EcsInstance")
-    time.sleep(TRANSITION + 0.1)
+    clock.advance(TRANSITION)
     eip = describe(vpc, allocation_id="eip-emu0001").eip_addresses.eip_address[0]
     assert (eip.status, eip.private_ip_address, eip.ip_address) == ("InUse", "10.0.1.1", "47.100.0.1")
     assert [c["signature"] for c in emu.mutating_calls("AssociateEipAddress")] == [style]
 
 
-def test_unassociate_then_available(emu, vpc):
+def test_unassociate_then_available(emu, vpc, clock):
     vpc.unassociate_eip_address(m.UnassociateEipAddressRequest(
         region_id="cn-hangzhou", allocation_id="eip-emubound01", instance_id="i-emuecsbound1"))
     assert emu.eip("eip-emubound01")["Status"] == "Unassociating"
-    time.sleep(TRANSITION + 0.1)
+    clock.advance(TRANSITION)
     eip = describe(vpc, allocation_id="eip-emubound01").eip_addresses.eip_address[0]
     assert (eip.status, eip.instance_id) == ("Available", "")
 

@@ -50,8 +50,8 @@ BAD_INPUT = [
 
 
 def test_bad_input_fails_before_any_api_call(emulator, ansible):
-    run = ansible.playbook(play([(name, args) for name, args, _ in BAD_INPUT]))
-    for name, _, expected in BAD_INPUT:
+    run = ansible.playbook(play([(name, args) for name, args, _expected in BAD_INPUT]))
+    for name, _args, expected in BAD_INPUT:
         assert expected in failed(run, name)["msg"], name
     assert emulator.calls == []
 

@@ -48,7 +48,7 @@ def test_every_instance_type_binds_and_stays_bound(emulator, ansible):
     seen = len(emulator.calls)
     second = ansible.playbook(book)
     assert second.rc == 0, second.stdout + second.stderr
-    assert [second.task(name)["status"] for name, _, _ in TYPED] == ["ok"] * len(TYPED)
+    assert [second.task(name)["status"] for name, _eip, _opts in TYPED] == ["ok"] * len(TYPED)
     assert [c["action"] for c in emulator.calls[seen:]] == ["DescribeEipAddresses"] * len(TYPED)
 
 

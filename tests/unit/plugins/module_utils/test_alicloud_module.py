@@ -116,6 +116,13 @@ def test_fail_api_message_and_error(env, capsys, build):
     assert result["request_ids"] == ["req-earlier"]
 
 
+def test_fail_api_says_when_retries_were_spent(env, capsys, build):
+    err = ApiError("DescribeEipAddresses", "Throttling.User", "Request was denied.", request_id="r-9", attempts=7)
+    result = run_to_exit(capsys, lambda: build().fail_api(err, "DescribeEipAddresses"))
+    assert result["msg"] == ("DescribeEipAddresses failed: Throttling.User: Request was denied. "
+                             "(request id r-9; gave up after 7 attempts).")
+
+
 def test_exit_with_and_without_diff(env, capsys, build):
     m = build({"_ansible_diff": True})
     result = run_to_exit(capsys, lambda: m.exit(True, before={"a": 1}, after={"a": 2}, eip={"a": 2}))
