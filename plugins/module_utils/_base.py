@@ -13,10 +13,11 @@ from __future__ import annotations
 import os
 import re
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.alicloud.network.plugins.module_utils import _endpoints
 from ansible_collections.alicloud.network.plugins.module_utils._client import (
+    REQUESTS_IMPORT_ERROR,
     AlibabaClient,
     ApiError,
     new_session,
@@ -70,6 +71,8 @@ class AlicloudModule:
         spec = dict(SHARED_ARGUMENT_SPEC)
         spec.update(argument_spec or {})
         self.module = AnsibleModule(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
+        if REQUESTS_IMPORT_ERROR:
+            self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.module.params
         self.product = product
         self.request_ids = []

@@ -8,16 +8,24 @@ from __future__ import annotations
 import json
 import random
 import time
+import traceback
 import uuid
 from urllib.parse import urlsplit
 
-import requests
+# requests is the one third-party run-time need. Its absence must not break importing the module (ansible-doc,
+# sanity's argument_spec introspection): AlicloudModule reports it with missing_required_lib() instead.
+try:
+    import requests
+except ImportError:
+    requests = None
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+else:
+    REQUESTS_IMPORT_ERROR = None
 
 from ansible_collections.alicloud.network.plugins.module_utils import _signing
 
 COLLECTION_VERSION = "0.1.0"
-USER_AGENT = "alicloud.network/%s (Ansible collection) python-requests/%s" % (
-    COLLECTION_VERSION, requests.__version__)
+USER_AGENT = "alicloud.network/%s (Ansible collection)" % COLLECTION_VERSION
 
 # Rejected before acting: always safe to send again.
 RETRY_CODES = frozenset([

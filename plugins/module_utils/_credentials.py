@@ -16,10 +16,8 @@ import os
 import time
 from collections import namedtuple
 
-import requests
-
 from ansible_collections.alicloud.network.plugins.module_utils import _endpoints
-from ansible_collections.alicloud.network.plugins.module_utils._client import AlibabaClient
+from ansible_collections.alicloud.network.plugins.module_utils._client import AlibabaClient, requests
 
 Credentials = namedtuple("Credentials", "access_key_id access_key_secret security_token expiration")
 Credentials.__new__.__defaults__ = (None, None)

@@ -95,6 +95,8 @@ options:
       - When the EIP is bound to another instance (or to the same one on another private IP or mode), disassociate
         it from its current owner and associate it as requested.
       - When V(false), such an EIP makes the task fail with a message naming the current owner.
+      - The disassociation uses the current owner's ID and type. If the association then fails, the module
+        associates the EIP with its previous owner again (without waiting) before failing, and says so.
     type: bool
     default: false
   force:
@@ -421,6 +423,7 @@ class EipAssociation:
         self.deadline = time.monotonic() + self.p["wait_timeout"]
         self.allocation_id = self.p["allocation_id"]
         self.before = None          # the association as first read, for the diff
+        self.moved_from = None      # the previous owner, once a reassociation has unbound the EIP from it
         self.changed = False        # set once a mutating call succeeded (or would, in check mode)
 
     # ---- reading ------------------------------------------------------------------------
@@ -472,7 +475,7 @@ class EipAssociation:
         self.changed = True
 
     def unassociate(self, eip):
-        """Unbind from the CURRENT owner (its own id and type), then wait until the EIP is Available."""
+        """Unbind from the CURRENT owner, with its own id and type (not the ones the options name)."""
         params = {"AllocationId": eip["AllocationId"], "InstanceId": eip["InstanceId"],
                   "InstanceType": eip.get("InstanceType") or "EcsInstance"}
         if eip.get("InstanceType") == "NetworkInterface" and eip.get("PrivateIpAddress"):
@@ -535,7 +538,27 @@ class EipAssociation:
             eip = None   # read again
 
     def fail_api(self, err, hint=None):
-        self.m.fail_api(err, err.action or "the API call", hint or HINTS.get(err.code))
+        hint = hint or HINTS.get(err.code)
+        if self.moved_from is not None:
+            hint = "%s. %s" % (hint, self.restore_previous_owner()) if hint else self.restore_previous_owner()
+        self.m.fail_api(err, err.action or "the API call", hint)
+
+    def restore_previous_owner(self):
+        """A reassociation failed after the unbind: put the EIP back where it was, so it is not left half-done.
+
+        Best effort, without waiting; returns a sentence for the failure message.
+        """
+        old, self.moved_from = self.moved_from, None
+        params = {"AllocationId": old["AllocationId"], "InstanceId": old["InstanceId"],
+                  "InstanceType": old.get("InstanceType") or "EcsInstance"}
+        if old.get("InstanceType") == "NetworkInterface":
+            params.update(PrivateIpAddress=old.get("PrivateIpAddress"), Mode=old.get("Mode") or "NAT")
+        try:
+            self.m.call("AssociateEipAddress", dict((k, v) for k, v in params.items() if v), mutating=True)
+        except ApiError as err:
+            return "The EIP had been disassociated from %s and could not be associated with it again (%s): do " \
+                   "that by hand" % (owner(old), err.code)
+        return "The EIP had been disassociated from %s; it is being associated with it again" % owner(old)
 
     def after_already_associated(self, err):
         """The API said "already associated" but the EIP, read again, is not bound as asked.
@@ -583,6 +606,7 @@ class EipAssociation:
                             "%s %s." % (self.allocation_id, owner(eip), self.p["instance_type"],
                                         self.p["instance_id"]), association=association(eip))
             self.unassociate(eip)
+            self.moved_from = eip
             if not self.m.module.check_mode:
                 # The service accepts an associate only once the EIP is Available again.
                 self.wait(lambda e: e.get("Status") == "Available" or self.wanted(e),

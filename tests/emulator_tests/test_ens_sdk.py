@@ -3,7 +3,7 @@ import pytest
 from alibabacloud_ens20171110 import models as m
 from alibabacloud_tea_openapi.exceptions import ClientException
 
-from conftest import TRANSITION
+from sdk_support import TRANSITION
 
 
 def describe(ens, **kwargs):

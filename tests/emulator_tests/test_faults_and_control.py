@@ -13,7 +13,7 @@ from alibabacloud_tea_util.models import RuntimeOptions
 from alibabacloud_vpc20160428 import models as m
 from alibabacloud_vpc20160428.client import Client as VpcClient
 
-from conftest import ACCESS_KEY, sdk_config
+from sdk_support import ACCESS_KEY, sdk_config
 
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

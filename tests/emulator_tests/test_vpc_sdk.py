@@ -4,7 +4,7 @@ from alibabacloud_tea_openapi.exceptions import ClientException
 from alibabacloud_vpc20160428 import models as m
 from alibabacloud_vpc20160428.client import Client as VpcClient
 
-from conftest import TRANSITION, sdk_config
+from sdk_support import TRANSITION, sdk_config
 
 
 def describe(vpc, **kwargs):
@@ -130,7 +130,7 @@ def test_unknown_key_is_not_found(emu, style):
 
 
 def test_sts_token_accepted_and_checked(emu, style):
-    from conftest import EXPIRED_STS_KEY, STS_KEY
+    from sdk_support import EXPIRED_STS_KEY, STS_KEY
     ok = VpcClient(sdk_config(emu, key=STS_KEY[:2], token=STS_KEY[2], style=style))
     assert describe(ok).total_count > 0
     wrong = VpcClient(sdk_config(emu, key=STS_KEY[:2], token="EmuStsToken-wrong", style=style))

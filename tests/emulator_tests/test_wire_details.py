@@ -12,7 +12,7 @@ from alibabacloud_tea_openapi.utils import Utils
 from alibabacloud_vpc20160428 import models as m
 from alibabacloud_vpc20160428.client import Client as VpcClient
 
-from conftest import ACCESS_KEY, sdk_config
+from sdk_support import ACCESS_KEY, sdk_config
 
 
 def v3_post(emu, action, form, query=None, body_hash=None):

@@ -94,3 +94,43 @@ class WireRecorder:
         if request.params.get("Signature"):  # V1 (query) signatures, e.g. STS from other clients
             self.signatures.add(request.params["Signature"])
         return self._handle(request)
+
+
+def arm_fault_task(emulator, kind, action, count=1, **options):
+    """A task that arms one emulator fault over its HTTP control API, so a playbook can arm faults between
+    tasks (faults match by action, so cases sharing a playbook must be armed one after the other)."""
+    body = dict(kind=kind, action=action, count=count, **options)
+    return task(f"arm {kind} on {action}", "ansible.builtin.uri",
+                dict(url=f"{emulator.url}/_emulator/faults", method="POST", body_format="json", body=body,
+                     use_proxy=False, validate_certs=False))
+
+
+def bind_directly(emulator, eips=(), havips=()):
+    """Bind seed resources through the shared client (no ansible process), and let the transitions settle.
+
+    `eips`: (allocation_id, ecs_instance_id) pairs; `havips`: (havip_id, ens_instance_id) pairs.
+    """
+    import time
+
+    from ansible_collections.alicloud.network.plugins.module_utils import _endpoints
+    from ansible_collections.alicloud.network.plugins.module_utils._client import AlibabaClient, new_session
+    from ansible_collections.alicloud.network.plugins.module_utils._credentials import (
+        Credentials, StaticProvider)
+    from ansible_process import TEST_ACCESS_KEY, TEST_SECRET_KEY
+
+    def client(product):
+        provider = StaticProvider(Credentials(TEST_ACCESS_KEY, TEST_SECRET_KEY))
+        return AlibabaClient(emulator.url, _endpoints.PRODUCTS[product].version, provider, session=new_session())
+
+    vpc, ens = client("vpc"), client("ens")
+    for allocation_id, instance_id in eips:
+        vpc.call("AssociateEipAddress", {"RegionId": "cn-hangzhou", "AllocationId": allocation_id,
+                                         "InstanceId": instance_id, "InstanceType": "EcsInstance"})
+    for havip_id, instance_id in havips:
+        ens.call("AssociateHaVip", {"HaVipId": havip_id, "InstanceId": instance_id, "InstanceType": "EnsInstance"})
+    time.sleep(emulator.transition_seconds + 0.1)
+
+
+def calls_on(emulator, resource_id, since=0):
+    """The calls (from index `since` of the log) whose parameters name `resource_id`."""
+    return [c for c in emulator.calls[since:] if resource_id in c["params"].values()]

@@ -106,3 +106,16 @@ def test_reassociation_unbinds_with_the_current_owners_type(emulator, ansible):
     assert unbind.get("Force") in ("True", "true")
     eip = emulator.eip("eip-emu0021")
     assert (eip["InstanceId"], eip["InstanceType"]) == ("i-emuecs0021", "EcsInstance")
+
+
+def test_failed_reassociation_puts_the_eip_back(emulator, ansible):
+    """Unbound from its owner, then the new instance is refused: the EIP goes back, never left half-done."""
+    run = ansible.module("eip_association", {"allocation_id": "eip-emubound01", "instance_id": "i-emunothere",
+                                             "allow_reassociation": True})
+    assert run.rc != 0
+    msg = run.last["result"]["msg"]
+    assert "InvalidInstanId.NotFound" in msg
+    assert "disassociated from EcsInstance i-emuecsbound1" in msg and "associated with it again" in msg
+    assert [(c["action"], c["params"]["InstanceId"]) for c in emulator.mutating_calls()] == [
+        ("UnassociateEipAddress", "i-emuecsbound1"), ("AssociateEipAddress", "i-emuecsbound1")]
+    assert emulator.eip("eip-emubound01")["InstanceId"] == "i-emuecsbound1"

@@ -1,7 +1,9 @@
 """Issue 7, faults: both modules converge through every injected fault without acting twice, and fail clearly,
 leaving the resource as it was or as wanted, when the faults outlast the retry budget.
 
-Every case is one real ansible-playbook run against a fresh emulator (0.3 s transitions).
+To stay fast, the cases share one playbook: each case has its own EIP or HAVIP, and its faults are armed (over the
+emulator's HTTP control API) by the task just before it, so they hit that case and no other. Each case is then
+checked on its own resource: the task's result, the emulator's true state, and the calls that named the resource.
 """
 from __future__ import annotations
 
@@ -12,7 +14,10 @@ import pytest
 from reliability_support import (
     EIP_MODULE,
     HAVIP_MODULE,
+    arm_fault_task,
     assert_names_action_code_and_request_id,
+    bind_directly,
+    calls_on,
     failed,
     havip_members,
     playbook,
@@ -29,11 +34,11 @@ MODULES = {
 
 # kind of trouble -> (faults as (kind, role, count, options), extra module options)
 FAULTS = {
-    "throttling burst": ([("throttle", "change", 4, {}), ("throttle", "read", 3, {})], {}),
-    "throttling with x-acs-retry-after": ([("throttle", "change", 2, {"retry_after": 300})], {}),
-    "503 ServiceUnavailable": ([("unavailable", "change", 3, {}), ("unavailable", "read", 2, {})], {}),
-    "TaskConflict": ([("task_conflict", "change", 2, {})], {}),
-    "OperationFailed.SystemBusy": ([("system_busy", "change", 3, {})], {}),
+    "throttling burst": ([("throttle", "change", 3, {}), ("throttle", "read", 2, {})], {}),
+    "throttling with x-acs-retry-after": ([("throttle", "change", 2, {"retry_after": 200})], {}),
+    "503 ServiceUnavailable": ([("unavailable", "change", 2, {}), ("unavailable", "read", 2, {})], {}),
+    "TaskConflict": ([("task_conflict", "change", 1, {})], {}),
+    "OperationFailed.SystemBusy": ([("system_busy", "change", 2, {})], {}),
     "connection dropped before acting": ([("drop", "change", 1, {"after": False}), ("drop", "read", 1, {})], {}),
     "connection dropped after acting": ([("drop", "change", 1, {"after": True})], {}),
     "answer slower than read_timeout": ([("slow", "change", 1, {"seconds": 2})], {"read_timeout": 1}),
@@ -43,60 +48,80 @@ FAULTS = {
 ABSENT_FAULTS = ["TaskConflict", "connection dropped after acting", "answer slower than read_timeout",
                  "stale Describe after the change"]
 
-# Seed fixtures: Available / unbound targets for present, and already bound ones for absent.
-PRESENT = {"eip": dict(allocation_id="eip-emu0001", instance_id="i-emuecs0001"),
-           "havip": dict(havip_id="havip-emuens0001", instance_id="i-emuens0001")}
-ABSENT = {"eip": dict(allocation_id="eip-emubound01", instance_id="i-emuecsbound1", state="absent"),
-          "havip": dict(havip_id="havip-emuens0003", instance_id="i-emuens0003", state="absent")}
+# The code each answered fault leaves in the emulator's log (slow and stale answer normally).
+LOGGED_CODE = {"throttle": "Throttling.User", "unavailable": "ServiceUnavailable", "task_conflict": "TaskConflict",
+               "system_busy": "OperationFailed.SystemBusy", "drop": "ConnectionDropped"}
 
-CONVERGE_CASES = ([("present", kind, name) for kind in FAULTS for name in MODULES]
-                  + [("absent", kind, name) for kind in ABSENT_FAULTS for name in MODULES])
+CONVERGE_CASES = ([(name, "present", kind) for name in MODULES for kind in FAULTS]
+                  + [(name, "absent", kind) for name in MODULES for kind in ABSENT_FAULTS])
 
 
-def arm(emulator, faults, actions):
-    for kind, role, count, options in faults:
-        emulator.faults.add(kind, action=actions[role], count=count, **options)
+def resources(name, number):
+    """Case `number`'s own resource and instance from the seed's bulk entries."""
+    if name == "eip":
+        return "eip-emu%04d" % number, "i-emuecs%04d" % number
+    return "havip-emuensb%03d" % number, "i-emuensb%03d" % number
 
 
-def logged_mutations(emulator, patience=5.0):
-    """The effective mutating calls, once the emulator has logged at least one (or patience ran out)."""
-    deadline = time.monotonic() + patience
-    while not emulator.mutating_calls() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return emulator.mutating_calls()
+def module_args(name, resource, instance, state, extra=None):
+    key = "allocation_id" if name == "eip" else "havip_id"
+    return dict({key: resource, "instance_id": instance, "state": state}, **(extra or {}))
 
 
-def bound_as_wanted(emulator, name, args):
+def as_wanted(emulator, name, resource, instance, state):
     """Whether the emulator's true state is what the task asked for."""
     if name == "eip":
-        eip = emulator.eip(args["allocation_id"])
-        if args.get("state") == "absent":
+        eip = emulator.eip(resource)
+        if state == "absent":
             return eip["Status"] == "Available" and not eip.get("InstanceId")
-        return eip["Status"] == "InUse" and eip["InstanceId"] == args["instance_id"]
-    members = havip_members(emulator, args["havip_id"])
-    if args.get("state") == "absent":
-        return args["instance_id"] not in members
-    return members.get(args["instance_id"]) == "InUse"
+        return eip["Status"] == "InUse" and eip["InstanceId"] == instance
+    members = havip_members(emulator, resource)
+    return instance not in members if state == "absent" else members.get(instance) == "InUse"
 
 
-@pytest.mark.parametrize("state,kind,name", CONVERGE_CASES,
-                         ids=[f"{n}-{s}-{k}".replace(" ", "_") for s, k, n in CONVERGE_CASES])
-def test_fault_is_ridden_out_with_one_effective_change(emulator, ansible, state, kind, name):
-    spec = MODULES[name]
-    change = spec["associate"] if state == "present" else spec["unassociate"]
-    faults, options = FAULTS[kind]
-    arm(emulator, faults, {"change": change, "read": spec["read"]})
-    args = dict(PRESENT[name] if state == "present" else ABSENT[name], **options)
+def case_id(name, state, kind):
+    return f"{name} {state} / {kind}"
 
-    run = ansible.playbook(playbook(task("converge", spec["module"], args)))
 
-    result = run.task("converge")
-    assert result["status"] == "changed", (result, run.stdout[-2000:])
-    assert bound_as_wanted(emulator, name, args)
-    # A slow answer is logged when it is finally sent, which may be after the module has finished.
-    effective = logged_mutations(emulator)
-    assert [c["action"] for c in effective] == [change], effective
-    assert emulator.faults.active() == [], "every armed fault was hit"
+def test_every_fault_is_ridden_out_with_one_effective_change(emulator, ansible):
+    cases = [(name, state, kind) + resources(name, number)
+             for number, (name, state, kind) in enumerate(CONVERGE_CASES, start=1)]
+    bind_directly(emulator,
+                  eips=[(r, i) for name, state, _, r, i in cases if name == "eip" and state == "absent"],
+                  havips=[(r, i) for name, state, _, r, i in cases if name == "havip" and state == "absent"])
+    start = len(emulator.calls)
+    tasks = []
+    for name, state, kind, resource, instance in cases:
+        spec = MODULES[name]
+        faults, extra = FAULTS[kind]
+        roles = {"change": spec["associate" if state == "present" else "unassociate"], "read": spec["read"]}
+        tasks += [arm_fault_task(emulator, fault, roles[role], count, **opts) for fault, role, count, opts in faults]
+        tasks.append(task(case_id(name, state, kind), spec["module"],
+                          module_args(name, resource, instance, state, extra), ignore_errors=True))
+
+    run = ansible.playbook(playbook(*tasks))
+    time.sleep(0.5)  # a slow answer is logged when finally sent; let the last one land
+
+    problems = []
+    for name, state, kind, resource, instance in cases:
+        spec = MODULES[name]
+        change = spec["associate" if state == "present" else "unassociate"]
+        result = run.task(case_id(name, state, kind))
+        calls = calls_on(emulator, resource, since=start)
+        effective = [c["action"] for c in calls if c["mutated"]]
+        faulted = sorted(c["code"] for c in calls if c["code"] in LOGGED_CODE.values())
+        expected_faults = sorted(LOGGED_CODE[f] for f, _, count, _ in FAULTS[kind][0] if f in LOGGED_CODE
+                                 for _ in range(count))
+        if result["status"] != "changed":
+            problems.append((case_id(name, state, kind), "status", result["status"], result["result"].get("msg")))
+        if not as_wanted(emulator, name, resource, instance, state):
+            problems.append((case_id(name, state, kind), "final state wrong"))
+        if effective != [change]:
+            problems.append((case_id(name, state, kind), "effective mutating calls", effective))
+        if faulted != expected_faults:
+            problems.append((case_id(name, state, kind), "faults hit", faulted, "expected", expected_faults))
+    assert problems == [], problems
+    assert emulator.faults.active() == [], "every armed fault was consumed"
 
 
 # ---- faults that outlast the budget ---------------------------------------------------------------------
@@ -105,40 +130,52 @@ def test_fault_is_ridden_out_with_one_effective_change(emulator, ansible, state,
 BUDGET_CASES = [
     ("eip", "throttle", "associate", {"max_retry_time": 1}, "Throttling.User"),
     ("eip", "unavailable", "read", {"max_retry_time": 1}, "ServiceUnavailable"),
+    ("eip", "system_busy", "associate", {"max_retry_time": 1}, "OperationFailed.SystemBusy"),
     ("eip", "task_conflict", "associate", {"wait_timeout": 2}, "TaskConflict"),
     ("havip", "throttle", "associate", {"max_retry_time": 1}, "Throttling.User"),
+    ("havip", "unavailable", "read", {"max_retry_time": 1}, "ServiceUnavailable"),
     ("havip", "system_busy", "associate", {"max_retry_time": 1}, "OperationFailed.SystemBusy"),
     ("havip", "task_conflict", "associate", {"wait_timeout": 2}, "TaskConflict"),
 ]
 
 
-@pytest.mark.parametrize("name,kind,role,budget,code", BUDGET_CASES,
-                         ids=[f"{c[0]}-{c[1]}-on-{c[2]}" for c in BUDGET_CASES])
-def test_fault_outlasting_the_budget_fails_clearly_and_changes_nothing(emulator, ansible, name, kind, role,
-                                                                       budget, code):
-    spec = MODULES[name]
-    emulator.faults.add(kind, action=spec[role], count=1000)
-    before = emulator.eip("eip-emu0001") if name == "eip" else emulator.havip("havip-emuens0001")
+def test_faults_outlasting_the_budget_fail_clearly_and_change_nothing(emulator, ansible):
+    tasks, cases = [], []
+    for number, (name, kind, role, budget, code) in enumerate(BUDGET_CASES, start=101):
+        spec = MODULES[name]
+        resource, instance = resources(name, number if name == "eip" else number - 100)
+        # Far more faults than the budget allows; clear what is left so the next case starts clean.
+        tasks.append(arm_fault_task(emulator, kind, spec[role], 1000))
+        label = f"{name} / {kind} on {spec[role]} beyond {budget}"
+        tasks.append(task(label, spec["module"], module_args(name, resource, instance, "present", budget),
+                          ignore_errors=True))
+        tasks.append(task("clear faults", "ansible.builtin.uri",
+                          dict(url=f"{emulator.url}/_emulator/faults", method="DELETE", use_proxy=False)))
+        cases.append((label, name, resource, spec[role], code))
+    before = {resource: (emulator.eip(resource) if name == "eip" else emulator.havip(resource))
+              for _, name, resource, _, _ in cases}
 
-    run = ansible.playbook(playbook(task("give up", spec["module"], dict(PRESENT[name], **budget))))
+    run = ansible.playbook(playbook(*tasks))
 
-    msg = failed(run, "give up")["msg"]
-    assert_names_action_code_and_request_id(msg, spec[role], code, emulator)
-    after = emulator.eip("eip-emu0001") if name == "eip" else emulator.havip("havip-emuens0001")
-    assert after == before
-    assert emulator.mutating_calls() == []
+    for label, name, resource, action, code in cases:
+        msg = failed(run, label)["msg"]
+        assert_names_action_code_and_request_id(msg, action, code, emulator)
+        after = emulator.eip(resource) if name == "eip" else emulator.havip(resource)
+        assert after == before[resource], label
+        assert [c for c in calls_on(emulator, resource) if c["mutated"]] == [], label
 
 
-def test_reassociation_whose_bind_is_refused_reports_where_the_eip_is(emulator, ansible):
-    """Moving a bound EIP is unbind-then-bind (the API has no atomic move). When the bind keeps being throttled
-    past the budget, the EIP must end where it was or where it was wanted, never unbound in between."""
-    emulator.faults.add("throttle", action="AssociateEipAddress", count=1000)
-    args = dict(allocation_id="eip-emubound01", instance_id="i-emuecs0002", allow_reassociation=True,
-                max_retry_time=1)
+def test_reassociation_whose_bind_is_refused_leaves_the_eip_where_it_was_or_where_wanted(emulator, ansible):
+    """Moving a bound EIP is unbind-then-bind (the API has no atomic move). When the bind is refused, the EIP
+    must end where it was or where it was wanted, never unbound in between."""
+    bind_directly(emulator, eips=[("eip-emu0150", "i-emuecs0002")])  # the target is taken
 
-    run = ansible.playbook(playbook(task("move", EIP_MODULE, args)))
+    run = ansible.playbook(playbook(task("move", EIP_MODULE, dict(
+        allocation_id="eip-emubound01", instance_id="i-emuecs0002", allow_reassociation=True, wait_timeout=10))))
 
     msg = failed(run, "move")["msg"]
-    assert_names_action_code_and_request_id(msg, "AssociateEipAddress", "Throttling.User", emulator)
+    assert "AssociateEipAddress" in msg and "InvalidAssociation.Duplicated" in msg and "eip-emu0150" in msg, msg
     eip = emulator.eip("eip-emubound01")
     assert eip["InstanceId"] in ("i-emuecsbound1", "i-emuecs0002"), (eip, msg)
+    # ... and the message says where it is, since the module cannot wait for the way back.
+    assert eip["InstanceId"] in msg, msg

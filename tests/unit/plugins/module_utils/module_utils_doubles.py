@@ -1,7 +1,6 @@
 """Test doubles for the module_utils tests: a scripted local HTTP server and a fake clock.
 
-Not a conftest.py: other test folders import their own `conftest` by name. Test files import the
-fixtures from here (`from module_utils_doubles import stub, clock`).
+The fixtures that hand them to tests (`stub`, `clock`) are in conftest.py beside this file.
 """
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-import pytest
 
 
 class StubServer:
@@ -102,15 +100,3 @@ class FakeClock:
         assert seconds >= 0
         self.sleeps.append(seconds)
         self.now += seconds
-
-
-@pytest.fixture
-def stub():
-    server = StubServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()

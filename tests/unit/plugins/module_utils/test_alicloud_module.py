@@ -11,7 +11,6 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.alicloud.network.plugins.doc_fragments.alicloud import ModuleDocFragment
 from ansible_collections.alicloud.network.plugins.module_utils._base import SHARED_ARGUMENT_SPEC, AlicloudModule
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
-from module_utils_doubles import stub  # noqa: F401  (pytest fixtures)
 
 SECRET = "env-secret-do-not-leak"
 

@@ -10,7 +10,6 @@ from alibabacloud_tea_openapi.utils import Utils as SdkUtils
 from ansible_collections.alicloud.network.plugins.module_utils._client import (
     BACKOFF_BASE, BACKOFF_CAP, AlibabaClient, ApiError)
 from ansible_collections.alicloud.network.plugins.module_utils._credentials import Credentials, StaticProvider
-from module_utils_doubles import clock, stub  # noqa: F401  (pytest fixtures)
 
 SECRET, TOKEN = "unit-secret-do-not-leak", "unit-token-do-not-leak"
 THROTTLED = {"status": 400, "body": {"Code": "Throttling.User", "Message": "Request was denied due to user flow control.",

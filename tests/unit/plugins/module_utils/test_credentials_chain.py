@@ -9,7 +9,6 @@ from ansible_collections.alicloud.network.plugins.module_utils import _credentia
 from ansible_collections.alicloud.network.plugins.module_utils._client import new_session
 from ansible_collections.alicloud.network.plugins.module_utils._credentials import (
     Credentials, CredentialsError, RefreshingProvider, profile_region, resolve_credentials)
-from module_utils_doubles import stub  # noqa: F401  (pytest fixtures)
 
 OPTION_KEYS = {"access_key": "opt-key", "secret_key": "opt-secret-do-not-leak"}
 ENV_KEYS = {"ALIBABA_CLOUD_ACCESS_KEY_ID": "env-key", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "env-secret-do-not-leak"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.alicloud.network.plugins.module_utils._waiter import MAX_INTERVAL, WaitTimeout, wait_until
-from module_utils_doubles import clock  # noqa: F401  (pytest fixtures)
 
 
 def reader(states, clock=None):
