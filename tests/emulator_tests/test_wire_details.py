@@ -36,8 +36,8 @@ def v3_post(emu, action, form, query=None, body_hash=None):
 
 
 def test_v3_form_body_is_read_and_hashed(emu):
-    status, _body = v3_post(emu, "AssociateEipAddress", {"RegionId": "cn-hangzhou", "AllocationId": "eip-emu0005",
-                                                     "InstanceId": "i-emuecs0005"}, query={"Note": "a b*c"})
+    params = {"RegionId": "cn-hangzhou", "AllocationId": "eip-emu0005", "InstanceId": "i-emuecs0005"}
+    status, _body = v3_post(emu, "AssociateEipAddress", params, query={"Note": "a b*c"})
     assert status == 200
     assert emu.eip("eip-emu0005")["InstanceId"] == "i-emuecs0005"
 

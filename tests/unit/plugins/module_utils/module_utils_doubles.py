@@ -11,7 +11,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 
-
 class StubServer:
     """Answers each request with the next scripted reply; records every request it receives.
 

@@ -74,8 +74,8 @@ def test_alicloud_environment_names_are_understood(tmp_path):
 def test_default_ini_profile_then_named_ones(tmp_path):
     write_ini(tmp_path, INI)
     assert resolve({}, {}, tmp_path).access_key_id == "ini-default-key"
-    assert resolve({"profile": "other"}, {}, tmp_path) == Credentials("STS.ini-other", "ini-other-secret",
-                                                                     "ini-other-token")
+    expected = Credentials("STS.ini-other", "ini-other-secret", "ini-other-token")
+    assert resolve({"profile": "other"}, {}, tmp_path) == expected
     assert resolve({}, {"ALIBABA_CLOUD_PROFILE": "other"}, tmp_path).access_key_id == "STS.ini-other"
 
 
