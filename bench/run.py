@@ -2,7 +2,7 @@
 
 Each figure is taken in the same run as the floor it is compared with, so the ratios hold on a slow or busy
 machine even where the absolute times do not. Run with ``make bench`` (or ``scripts/bench.sh [--quick]``);
-the table is printed and written to docs/performance.md.
+the table is printed and written into docs/performance.md between its bench markers.
 """
 from __future__ import annotations
 
@@ -198,10 +198,22 @@ class Bench:
         return "\n".join(lines)
 
 
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def write_results(path: Path, block: str) -> None:
+    """Replace the block between the bench markers, keeping the hand-written analysis around it."""
+    text = path.read_text(encoding="utf-8") if path.exists() else f"# Performance\n\n{START}\n{END}\n"
+    head, _start, rest = text.partition(START)
+    _old, _end, tail = rest.partition(END)
+    path.write_text(f"{head}{START}\n{block}{END}{tail}", encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, one 0.5 s transition (a smoke run)")
-    parser.add_argument("--output", default=str(REPO_ROOT / "docs" / "performance-results.md"))
+    parser.add_argument("--output", default=str(REPO_ROOT / "docs" / "performance.md"),
+                        help="markdown file whose bench:start/bench:end block receives the table")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="alicloud-bench-") as tmp:
         bench = Bench(Path(tmp), args.quick)
@@ -216,10 +228,8 @@ def main() -> int:
     table = bench.table()
     print(table)
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    Path(args.output).write_text(
-        f"# Benchmark results\n\nWritten by `make bench` on {stamp} ({os.cpu_count()} cores)"
-        f"{' — quick run' if args.quick else ''}. See docs/performance.md for what each figure means.\n\n"
-        f"{table}\n", encoding="utf-8")
+    kind = "quick run" if args.quick else "full run"
+    write_results(Path(args.output), f"Last {kind}: {stamp}, {os.cpu_count()} cores.\n\n{table}\n")
     return 0
 
 

@@ -64,6 +64,22 @@ GENERIC_HINTS = {
 }
 
 
+
+def hint_for(hints, code, **context):
+    """What to tell the user about an error code.
+
+    The module's own entry for the code, else the entry of its prefix (``CountLimitExceed`` for
+    ``CountLimitExceed.HaVipOnInstance``), else a generic one; ``{placeholders}`` are filled from ``context``.
+    """
+    code = code or ""
+    template = hints.get(code) or hints.get(code.split(".")[0]) or GENERIC_HINTS.get(code)
+    if not template:
+        return None
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError):
+        return template
+
 class AlicloudModule:
     """An AnsibleModule with the shared options, a lazily built client and uniform results."""
 
@@ -150,7 +166,7 @@ class AlicloudModule:
     # ---- results ------------------------------------------------------------------
 
     def fail_api(self, err, action, hint=None):
-        hint = hint or GENERIC_HINTS.get(err.code)
+        hint = hint or hint_for({}, err.code)
         msg = "%s failed: %s: %s" % (action, err.code, err.message)
         details = []
         if err.request_id:

@@ -313,7 +313,7 @@ import ipaddress
 import re
 import time
 
-from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule
+from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule, hint_for
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
 from ansible_collections.alicloud.network.plugins.module_utils._waiter import WaitTimeout
 
@@ -437,7 +437,7 @@ class EipAssociation:
         try:
             answer = self.m.call("DescribeEipAddresses", query)
         except ApiError as err:
-            self.m.fail_api(err, "DescribeEipAddresses", HINTS.get(err.code))
+            self.m.fail_api(err, "DescribeEipAddresses", hint_for(HINTS, err.code))
         found = [e for e in (answer.get("EipAddresses") or {}).get("EipAddress") or [] if e.get(key) == value]
         if not found:
             self.m.fail("EIP %s not found in region %s. Check allocation_id/ip_address and region (the EIP must be "
@@ -538,7 +538,7 @@ class EipAssociation:
             eip = None   # read again
 
     def fail_api(self, err, hint=None):
-        hint = hint or HINTS.get(err.code)
+        hint = hint or hint_for(HINTS, err.code)
         if self.moved_from is not None:
             hint = "%s. %s" % (hint, self.restore_previous_owner()) if hint else self.restore_previous_owner()
         self.m.fail_api(err, err.action or "the API call", hint)

@@ -228,7 +228,7 @@ error:
 
 import time
 
-from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule
+from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule, hint_for
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
 from ansible_collections.alicloud.network.plugins.module_utils._waiter import WaitTimeout
 
@@ -269,11 +269,6 @@ HINTS = {
     "CountLimitExceed": "a quota is reached; unbind something first or ask for a higher quota.",
 }
 
-
-def hint_for(code, **context):
-    """The hint for `code`: an exact entry, else the entry of its prefix (CountLimitExceed.Foo)."""
-    template = HINTS.get(code) or HINTS.get((code or "").split(".")[0])
-    return template.format(**context) if template else None
 
 
 # ---- reading the HAVIP's shape ---------------------------------------------------------------------------------
@@ -446,7 +441,7 @@ class HaVipAssociation:
         havip = self.read()
         if havip is None:
             self.m.fail("HaVipNotFound: HAVIP %s does not exist. Hint: %s"
-                        % (self.havip_id, hint_for("HaVipNotFound", havip_id=self.havip_id)))
+                        % (self.havip_id, hint_for(HINTS, "HaVipNotFound", havip_id=self.havip_id)))
         return havip
 
     def read_settled(self):
@@ -515,7 +510,7 @@ class HaVipAssociation:
         context = dict(havip_id=self.havip_id, instance_id=instance_id,
                        vswitch_id=havip.get("VSwitchId", "?"),
                        havip_status=havip.get("Status", "not Available or InUse"))
-        self.m.fail_api(err, action, hint=hint_for(err.code, **context))
+        self.m.fail_api(err, action, hint=hint_for(HINTS, err.code, **context))
 
 
 def main():

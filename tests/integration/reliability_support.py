@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import time
 from pathlib import Path
 
 EIP_MODULE = "alicloud.network.eip_association"
@@ -27,12 +28,14 @@ def playbook(*tasks, hosts="localhost", **play_keywords):
     return json.dumps([play], ensure_ascii=False, indent=1)
 
 
-def local_inventory(path: Path, hosts: dict) -> Path:
-    """An INI inventory of local-connection hosts; `hosts` maps host name -> dict of host vars."""
+def local_inventory(path: Path, groups: dict) -> Path:
+    """An INI inventory of local-connection hosts; `groups` maps group -> {host name: {host var: value}}."""
     lines = []
-    for name, host_vars in hosts.items():
-        pairs = " ".join(f"{key}={value}" for key, value in host_vars.items())
-        lines.append(f"{name} ansible_connection=local ansible_python_interpreter={sys.executable} {pairs}")
+    for group, hosts in groups.items():
+        lines.append(f"[{group}]")
+        for name, host_vars in hosts.items():
+            pairs = " ".join(f"{key}={value}" for key, value in host_vars.items())
+            lines.append(f"{name} ansible_connection=local ansible_python_interpreter={sys.executable} {pairs}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -96,22 +99,52 @@ class WireRecorder:
         return self._handle(request)
 
 
-def arm_fault_task(emulator, kind, action, count=1, **options):
-    """A task that arms one emulator fault over its HTTP control API, so a playbook can arm faults between
-    tasks (faults match by action, so cases sharing a playbook must be armed one after the other)."""
-    body = dict(kind=kind, action=action, count=count, **options)
-    return task(f"arm {kind} on {action}", "ansible.builtin.uri",
-                dict(url=f"{emulator.url}/_emulator/faults", method="POST", body_format="json", body=body,
-                     use_proxy=False, validate_certs=False))
+class FaultsPerResource:
+    """Arms each case's faults when the first request naming the case's resource arrives.
+
+    Faults match by action, so cases that share one playbook cannot all be armed up front: the first case would
+    take them all. This hook on the emulator's request path (in-process, no extra ansible task) clears what the
+    previous case left over, remembers it in `leftovers`, and arms the next case's faults just before its first
+    request is handled. Tasks of a playbook run one after the other, so a case's requests are never mixed with
+    another's.
+    """
+
+    def __init__(self, emulator, plan):
+        self.plan = plan            # resource id -> [(kind, action, count, options)]
+        self.leftovers = {}         # resource id -> faults still armed when the next case began
+        self.current = None
+        self._emulator = emulator
+        self._handle = emulator.handle
+        emulator.handle = self._arm_then_handle  # server.py calls app.handle: the instance attribute wins
+
+    def _arm_then_handle(self, request):
+        for value in request.params.values():
+            if value in self.plan and value != self.current:
+                self._switch_to(value)
+                break
+        return self._handle(request)
+
+    def _switch_to(self, resource):
+        faults = self._emulator.faults
+        if self.current is not None:
+            self.leftovers[self.current] = faults.active()
+        faults.clear()
+        self.current = resource
+        for kind, action, count, options in self.plan[resource]:
+            faults.add(kind, action=action, count=count, **options)
+
+    def finish(self):
+        """Record what the last case left over; call after the playbook."""
+        if self.current is not None:
+            self.leftovers[self.current] = self._emulator.faults.active()
 
 
-def bind_directly(emulator, eips=(), havips=()):
-    """Bind seed resources through the shared client (no ansible process), and let the transitions settle.
+def bind_directly(emulator, eips=(), havips=(), settle=True):
+    """Bind seed resources through the shared client (no ansible process); let the transitions settle unless
+    `settle` is false.
 
     `eips`: (allocation_id, ecs_instance_id) pairs; `havips`: (havip_id, ens_instance_id) pairs.
     """
-    import time
-
     from ansible_collections.alicloud.network.plugins.module_utils import _endpoints
     from ansible_collections.alicloud.network.plugins.module_utils._client import AlibabaClient, new_session
     from ansible_collections.alicloud.network.plugins.module_utils._credentials import (
@@ -128,9 +161,33 @@ def bind_directly(emulator, eips=(), havips=()):
                                          "InstanceId": instance_id, "InstanceType": "EcsInstance"})
     for havip_id, instance_id in havips:
         ens.call("AssociateHaVip", {"HaVipId": havip_id, "InstanceId": instance_id, "InstanceType": "EnsInstance"})
-    time.sleep(emulator.transition_seconds + 0.1)
+    if settle:
+        time.sleep(emulator.transition_seconds + 0.1)
 
 
 def calls_on(emulator, resource_id, since=0):
     """The calls (from index `since` of the log) whose parameters name `resource_id`."""
     return [c for c in emulator.calls[since:] if resource_id in c["params"].values()]
+
+
+class ActorFirst:
+    """Another actor gets there first: `act()` runs once, just before the emulator handles the first request for
+    `action` (the module has read the resource and decided; its change then meets a state it did not read).
+    `answer_after` holds that request's answer back for so many seconds, as a slow network would."""
+
+    def __init__(self, emulator, action, act, answer_after=0.0):
+        self.action = action
+        self.acted = False
+        self._act = act
+        self._answer_after = answer_after
+        self._handle = emulator.handle
+        emulator.handle = self._act_then_handle
+
+    def _act_then_handle(self, request):
+        if self.acted or request.header("x-acs-action") != self.action:
+            return self._handle(request)
+        self.acted = True
+        self._act()
+        response = self._handle(request)
+        time.sleep(self._answer_after)
+        return response

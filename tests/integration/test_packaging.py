@@ -6,6 +6,7 @@ just the checkout: the demo runs with ANSIBLE_COLLECTIONS_PATH pointing only at 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tarfile
@@ -31,7 +32,10 @@ MUST_SHIP = ("plugins/modules/eip_association.py", "plugins/modules/havip_associ
 
 
 def run(cmd, **kwargs):
-    proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, check=False, **kwargs)
+    # Without the test run's own collections path: ansible-galaxy would find the linked checkout there and
+    # report the collection as "already installed" instead of installing the tarball.
+    env = {k: v for k, v in os.environ.items() if k not in ("ANSIBLE_COLLECTIONS_PATH", "ANSIBLE_COLLECTIONS_PATHS")}
+    proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, check=False, env=env, **kwargs)
     assert proc.returncode == 0, f"{cmd} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
     return proc
 
@@ -50,7 +54,7 @@ def tarball(tmp_path_factory) -> Path:
 def installed(tarball, tmp_path_factory) -> Path:
     """The collections path the tarball was installed into."""
     root = tmp_path_factory.mktemp("collections")
-    run([BIN / "ansible-galaxy", "collection", "install", "--offline", "-p", root, tarball])
+    run([BIN / "ansible-galaxy", "collection", "install", "--offline", "--force", "-p", root, tarball])
     return root
 
 

@@ -1,20 +1,19 @@
 """Issue 7, faults: both modules converge through every injected fault without acting twice, and fail clearly,
 leaving the resource as it was or as wanted, when the faults outlast the retry budget.
 
-To stay fast, the cases share one playbook: each case has its own EIP or HAVIP, and its faults are armed (over the
-emulator's HTTP control API) by the task just before it, so they hit that case and no other. Each case is then
+To stay fast, the cases share one playbook: each case has its own EIP or HAVIP, and its faults are armed when the
+first request naming that resource arrives (reliability_support.FaultsPerResource), so they hit that case and no
+other. Each case is then
 checked on its own resource: the task's result, the emulator's true state, and the calls that named the resource.
 """
 from __future__ import annotations
 
 import time
 
-import pytest
-
 from reliability_support import (
     EIP_MODULE,
     HAVIP_MODULE,
-    arm_fault_task,
+    FaultsPerResource,
     assert_names_action_code_and_request_id,
     bind_directly,
     calls_on,
@@ -87,20 +86,22 @@ def test_every_fault_is_ridden_out_with_one_effective_change(emulator, ansible):
     cases = [(name, state, kind) + resources(name, number)
              for number, (name, state, kind) in enumerate(CONVERGE_CASES, start=1)]
     bind_directly(emulator,
-                  eips=[(r, i) for name, state, _, r, i in cases if name == "eip" and state == "absent"],
-                  havips=[(r, i) for name, state, _, r, i in cases if name == "havip" and state == "absent"])
+                  eips=[(r, i) for name, state, _kind, r, i in cases if name == "eip" and state == "absent"],
+                  havips=[(r, i) for name, state, _kind, r, i in cases if name == "havip" and state == "absent"])
     start = len(emulator.calls)
-    tasks = []
+    plan, tasks = {}, []
     for name, state, kind, resource, instance in cases:
         spec = MODULES[name]
         faults, extra = FAULTS[kind]
         roles = {"change": spec["associate" if state == "present" else "unassociate"], "read": spec["read"]}
-        tasks += [arm_fault_task(emulator, fault, roles[role], count, **opts) for fault, role, count, opts in faults]
+        plan[resource] = [(fault, roles[role], count, opts) for fault, role, count, opts in faults]
         tasks.append(task(case_id(name, state, kind), spec["module"],
                           module_args(name, resource, instance, state, extra), ignore_errors=True))
+    armer = FaultsPerResource(emulator, plan)
 
     run = ansible.playbook(playbook(*tasks))
     time.sleep(0.5)  # a slow answer is logged when finally sent; let the last one land
+    armer.finish()
 
     problems = []
     for name, state, kind, resource, instance in cases:
@@ -110,18 +111,18 @@ def test_every_fault_is_ridden_out_with_one_effective_change(emulator, ansible):
         calls = calls_on(emulator, resource, since=start)
         effective = [c["action"] for c in calls if c["mutated"]]
         faulted = sorted(c["code"] for c in calls if c["code"] in LOGGED_CODE.values())
-        expected_faults = sorted(LOGGED_CODE[f] for f, _, count, _ in FAULTS[kind][0] if f in LOGGED_CODE
-                                 for _ in range(count))
+        expected_faults = sorted(LOGGED_CODE[fault] for fault, _role, count, _opts in FAULTS[kind][0]
+                                 if fault in LOGGED_CODE for _hit in range(count))
         if result["status"] != "changed":
             problems.append((case_id(name, state, kind), "status", result["status"], result["result"].get("msg")))
         if not as_wanted(emulator, name, resource, instance, state):
             problems.append((case_id(name, state, kind), "final state wrong"))
         if effective != [change]:
             problems.append((case_id(name, state, kind), "effective mutating calls", effective))
-        if faulted != expected_faults:
-            problems.append((case_id(name, state, kind), "faults hit", faulted, "expected", expected_faults))
+        if faulted != expected_faults or armer.leftovers.get(resource):
+            problems.append((case_id(name, state, kind), "faults hit", faulted, "expected", expected_faults,
+                             "not hit", armer.leftovers.get(resource)))
     assert problems == [], problems
-    assert emulator.faults.active() == [], "every armed fault was consumed"
 
 
 # ---- faults that outlast the budget ---------------------------------------------------------------------
@@ -140,20 +141,18 @@ BUDGET_CASES = [
 
 
 def test_faults_outlasting_the_budget_fail_clearly_and_change_nothing(emulator, ansible):
-    tasks, cases = [], []
+    plan, tasks, cases = {}, [], []
     for number, (name, kind, role, budget, code) in enumerate(BUDGET_CASES, start=101):
         spec = MODULES[name]
         resource, instance = resources(name, number if name == "eip" else number - 100)
-        # Far more faults than the budget allows; clear what is left so the next case starts clean.
-        tasks.append(arm_fault_task(emulator, kind, spec[role], 1000))
+        plan[resource] = [(kind, spec[role], 1000, {})]  # far more than the budget allows
         label = f"{name} / {kind} on {spec[role]} beyond {budget}"
         tasks.append(task(label, spec["module"], module_args(name, resource, instance, "present", budget),
                           ignore_errors=True))
-        tasks.append(task("clear faults", "ansible.builtin.uri",
-                          dict(url=f"{emulator.url}/_emulator/faults", method="DELETE", use_proxy=False)))
         cases.append((label, name, resource, spec[role], code))
     before = {resource: (emulator.eip(resource) if name == "eip" else emulator.havip(resource))
-              for _, name, resource, _, _ in cases}
+              for _label, name, resource, _action, _code in cases}
+    FaultsPerResource(emulator, plan)
 
     run = ansible.playbook(playbook(*tasks))
 
@@ -179,3 +178,7 @@ def test_reassociation_whose_bind_is_refused_leaves_the_eip_where_it_was_or_wher
     assert eip["InstanceId"] in ("i-emuecsbound1", "i-emuecs0002"), (eip, msg)
     # ... and the message says where it is, since the module cannot wait for the way back.
     assert eip["InstanceId"] in msg, msg
+
+
+# For docs/reliability.md: every scenario above (converging, over budget, refused move).
+FAULT_SCENARIOS = len(CONVERGE_CASES) + len(BUDGET_CASES) + 1

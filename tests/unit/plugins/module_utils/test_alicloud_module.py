@@ -9,7 +9,7 @@ import yaml
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.alicloud.network.plugins.doc_fragments.alicloud import ModuleDocFragment
-from ansible_collections.alicloud.network.plugins.module_utils._base import SHARED_ARGUMENT_SPEC, AlicloudModule
+from ansible_collections.alicloud.network.plugins.module_utils._base import SHARED_ARGUMENT_SPEC, AlicloudModule, hint_for
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
 
 SECRET = "env-secret-do-not-leak"
@@ -173,3 +173,13 @@ def test_secret_options_are_no_log_and_access_key_explicitly_not():
     assert SHARED_ARGUMENT_SPEC["access_key"]["no_log"] is False
     assert SHARED_ARGUMENT_SPEC["secret_key"]["no_log"] is True
     assert SHARED_ARGUMENT_SPEC["security_token"]["no_log"] is True
+
+
+def test_hint_for_prefers_the_code_then_its_prefix_then_the_generic_table():
+    hints = {"CountLimitExceed": "quota on {instance_id}", "HaVipNotFound": "check {havip_id}"}
+    assert hint_for(hints, "HaVipNotFound", havip_id="havip-1") == "check havip-1"
+    assert hint_for(hints, "CountLimitExceed.HaVipOnInstance", instance_id="i-1") == "quota on i-1"
+    assert "ALIBABA_CLOUD_ACCESS_KEY_SECRET" in hint_for(hints, "SignatureDoesNotMatch")
+    assert hint_for(hints, "Nobody.Knows") is None
+    # A placeholder the caller cannot fill leaves the sentence as written rather than failing the report.
+    assert hint_for(hints, "HaVipNotFound") == "check {havip_id}"
