@@ -31,6 +31,9 @@ from ansible_collections.alicloud.network.plugins.module_utils._waiter import wa
 
 REGION_PATTERN = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
 
+# Resource IDs: letters, digits and the separators Alibaba Cloud uses; no whitespace, sane length.
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+
 # Documented once, in plugins/doc_fragments/alicloud.py: keep the two in step.
 SHARED_ARGUMENT_SPEC = dict(
     access_key=dict(type="str", aliases=["access_key_id"], no_log=False),
@@ -79,6 +82,18 @@ def hint_for(hints, code, **context):
         return template.format(**context)
     except (KeyError, IndexError):
         return template
+
+
+def id_problem(option, value):
+    """The message for an option value that cannot be a resource ID, or None (also for an unset option).
+
+    Modules check every ID with this before their first call, so a malformed one never reaches a mutating action.
+    """
+    if value is None or ID_PATTERN.fullmatch(value):
+        return None
+    return ("%s %r is not a valid ID (letters, digits, '-', '_', '.', ':'; no spaces; at most 128 characters)"
+            % (option, value))
+
 
 class AlicloudModule:
     """An AnsibleModule with the shared options, a lazily built client and uniform results."""

@@ -313,15 +313,13 @@ import ipaddress
 import re
 import time
 
-from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule, hint_for
+from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule, hint_for, id_problem
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
 from ansible_collections.alicloud.network.plugins.module_utils._waiter import WaitTimeout
 
 SETTLED = ("InUse", "Available")
 BUSY = ("Associating", "Unassociating")
 
-# Resource IDs: letters, digits and the separators Alibaba Cloud uses; no whitespace, sane length.
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 REGION_PATTERN = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
 
 # After these, the EIP is read again: a concurrent change may already have done the work.
@@ -716,12 +714,8 @@ def lock_reasons(eip):
 
 def input_problems(p):
     """Messages for option values the API would reject or misread; empty when all is well."""
-    problems = []
-    for option in ("allocation_id", "instance_id", "vpc_id"):
-        value = p.get(option)
-        if value is not None and not ID_PATTERN.match(value):
-            problems.append("%s %r is not a valid ID (letters, digits, '-', '_', '.', ':'; no spaces; at most 128 "
-                            "characters)" % (option, value))
+    problems = [id_problem(option, p.get(option)) for option in ("allocation_id", "instance_id", "vpc_id")]
+    problems = [problem for problem in problems if problem]
     for option in ("ip_address", "private_ip_address"):
         if p.get(option) is not None and not is_ip(p[option], version=4 if option == "ip_address" else None):
             problems.append("%s %r is not a valid IP address" % (option, p[option]))

@@ -228,7 +228,7 @@ error:
 
 import time
 
-from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule, hint_for
+from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule, hint_for, id_problem
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
 from ansible_collections.alicloud.network.plugins.module_utils._waiter import WaitTimeout
 
@@ -243,6 +243,11 @@ PRECONDITION_CODES = frozenset([
     "IncorrectInstanceVSwitch", "InstanceAlreadyAssociated", "InvalidVip.Status",
     "InvalidParameter.InstanceId",   # UnassociateHaVip: the instance is not (or no longer) associated
 ])
+
+# Refusals because of the HAVIP's own status. Another member's change can cause them and be over by the time the
+# module reads the HAVIP again: when it then reads Available or InUse, the call is tried again, not failed.
+HAVIP_STATUS_CODES = frozenset(["IncorrectHaVipStatus", "InvalidVip.Status"])
+CHANGEABLE_STATUSES = ("Available", "InUse")
 
 # What to do about each documented error. Filled with the HAVIP and the instance the call was about.
 HINTS = {
@@ -322,6 +327,24 @@ def unique(items):
     return list(dict.fromkeys(items))
 
 
+# ---- reading an error -----------------------------------------------------------------------------------------
+
+def refused_for_good(err, havip):
+    """The settled HAVIP was refused for a reason waiting will not remove.
+
+    A HAVIP-status refusal while the HAVIP now reads Available or InUse came from a change that has ended since
+    (another member being bound): not a broken precondition.
+    """
+    if err.code in HAVIP_STATUS_CODES:
+        return havip.get("Status") not in CHANGEABLE_STATUSES
+    return err.code in PRECONDITION_CODES
+
+
+def outcome_unknown(err):
+    """No answer, or a server error: the call may have acted although it raised."""
+    return err.http_status is None or err.http_status >= 500
+
+
 # ---- one change -----------------------------------------------------------------------------------------------
 
 class Change:
@@ -386,16 +409,23 @@ class HaVipAssociation:
             self.m.fail("instance IDs must not be empty strings.")
         if self.wait_timeout < 0:
             self.m.fail("wait_timeout must be 0 or more seconds.")
+        instance_option = "instance_ids" if self.m.params["instance_ids"] is not None else "instance_id"
+        problems = [id_problem("havip_id", self.havip_id)]
+        problems += [id_problem(instance_option, i) for i in self.instance_ids]
+        problems = [problem for problem in problems if problem]
+        if problems:
+            self.m.fail("Invalid options: %s." % "; ".join(problems))
 
     def run(self):
         havip = self.read_settled()
         before = associated(havip)
         changes = self.plan(before)
         after = self.predict(before, changes)
+        changed = bool(changes)   # check mode reports the plan
         if changes and not self.m.module.check_mode:
-            havip = self.apply_all(changes)
+            havip, changed = self.apply_all(changes)
             after = associated(havip)
-        self.m.exit(bool(changes), before=self.diff_view(before), after=self.diff_view(after),
+        self.m.exit(changed, before=self.diff_view(before), after=self.diff_view(after),
                     havip=describe(havip))
 
     # ---- decision ----
@@ -463,14 +493,17 @@ class HaVipAssociation:
     # ---- changing ----
 
     def apply_all(self, changes):
-        havip = None
+        """The HAVIP after the changes, and whether any of the module's own calls took effect."""
+        havip, changed = None, False
         for index, change in enumerate(changes):
             last = index == len(changes) - 1
             # The HAVIP takes one change at a time: every change but the last is waited for regardless of `wait`.
-            havip = self.apply(change, wait=self.wait or not last)
-        return havip
+            havip, took_effect = self.apply(change, wait=self.wait or not last)
+            changed = changed or took_effect
+        return havip, changed
 
     def apply(self, change, wait):
+        """Make one change: (the HAVIP, whether the module's call made it, not another actor)."""
         while True:
             try:
                 self.m.call(change.action, change.params(self.havip_id), mutating=True)
@@ -478,10 +511,12 @@ class HaVipAssociation:
             except ApiError as err:
                 havip = self.recover(err, change)
                 if havip is not None:
-                    return havip
+                    # A refusal means this call did nothing: someone else made the change. An answer that never
+                    # came (network, 5xx) may hide our own call having acted; count it as ours then.
+                    return havip, outcome_unknown(err)
         if not wait:
-            return self.read_existing()
-        return self.wait_until(change.holds, change.describe(self.havip_id))
+            return self.read_existing(), True
+        return self.wait_until(change.holds, change.describe(self.havip_id)), True
 
     def recover(self, err, change):
         """After a failed call: the HAVIP if the change holds anyway, None to try again; otherwise fail.
@@ -499,8 +534,8 @@ class HaVipAssociation:
             return havip
         if not was_busy:
             # Settled and still refused: a broken precondition will not go away by waiting; other busy codes
-            # (a conflict elsewhere) get another try until the deadline.
-            if err.code in PRECONDITION_CODES or time.monotonic() >= self.deadline:
+            # (a conflict elsewhere, a HAVIP busy at call time only) get another try until the deadline.
+            if refused_for_good(err, havip) or time.monotonic() >= self.deadline:
                 self.fail_api(err, change.action, change.instance_id)
             time.sleep(min(1.0, max(0.0, self.deadline - time.monotonic())))
         return None

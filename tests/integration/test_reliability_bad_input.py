@@ -3,8 +3,6 @@ state is unchanged. Many bad inputs share one playbook (ignore_errors per task) 
 """
 from __future__ import annotations
 
-import pytest
-
 from reliability_support import EIP_MODULE, HAVIP_MODULE, failed, playbook, task, world
 
 MUTATING_ACTIONS = {"AssociateEipAddress", "UnassociateEipAddress", "AssociateHaVip", "UnassociateHaVip"}
@@ -110,7 +108,7 @@ def test_region_that_does_not_exist_fails_clearly_without_changing_anything(emul
     assert world(emulator) == before
 
 
-# Malformed IDs the HAVIP module passes on to AssociateHaVip (the EIP module rejects them before any call).
+# Malformed IDs the HAVIP module must reject before any call, as the EIP module does (module_utils id_problem).
 HAVIP_MALFORMED_IDS = [
     ("havip: unicode instance_id", havip(instance_id="i-emuéns0001")),
     ("havip: 5000-character instance_id", havip(instance_id="i-" + "x" * 5000)),
@@ -118,11 +116,6 @@ HAVIP_MALFORMED_IDS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "havip_association.py HaVipAssociation.check_input validates no ID format: malformed or unicode havip_id / "
-    "instance_id(s) reach AssociateHaVip (a mutating call) and fail there with InstanceNotFound. Fix: check "
-    "havip_id and every instance id against an ID pattern before any call, as eip_association.py's input_problems "
-    "does with ID_PATTERN (better: move that pattern and check into module_utils/_base.py for both modules)."))
 def test_havip_malformed_ids_fail_before_any_mutating_call(emulator, ansible):
     before = world(emulator)
     run = ansible.playbook(playbook(*[task(name, HAVIP_MODULE, args, ignore_errors=True)

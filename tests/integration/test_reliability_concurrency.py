@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from reliability_support import (
     EIP_MODULE,
     HAVIP_MODULE,
@@ -144,12 +142,6 @@ def test_eip_bound_by_another_actor_first_is_reported_ok(emulator, ansible):
     assert len(emulator.mutating_calls("AssociateEipAddress")) == 1  # the actor's
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "havip_association.py HaVipAssociation.run reports changed=bool(changes), the plan, even when apply() found "
-    "the change already made by someone else (recover() returned the HAVIP because change.holds(): its own call "
-    "failed with InstanceAlreadyAssociated / IncorrectHaVipStatus). Seen in the 20-host race too: several hosts "
-    "report changed for one effective AssociateHaVip. Fix: let apply() return whether its own call succeeded and "
-    "report changed only if at least one did (check mode keeps the planned value)."))
 def test_havip_member_bound_by_another_actor_first_is_reported_ok(emulator, ansible):
     actor = ActorFirst(emulator, "AssociateHaVip",
                        lambda: bind_directly(emulator, havips=[("havip-emuensb020", "i-emuensb020")]))
@@ -164,13 +156,6 @@ def test_havip_member_bound_by_another_actor_first_is_reported_ok(emulator, ansi
     assert result["status"] == "ok", result  # the module changed nothing: the other actor did
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "havip_association.py HaVipAssociation.recover: IncorrectHaVipStatus is in PRECONDITION_CODES, so when the "
-    "HAVIP was busy (Associating another member) at call time but has settled by the time recover() reads it "
-    "(was_busy False), the task fails instead of trying again - a race two keepalived hosts hit when binding an "
-    "HA pair at once. Fix: in recover(), treat a transitional code (err.transitional: IncorrectHaVipStatus, "
-    "IncorrectInstanceStatus...) on a HAVIP that now reads settled and Available/InUse as 'try again' within "
-    "wait_timeout; fail at once only for the non-transitional precondition codes."))
 def test_havip_busy_when_called_but_settled_when_read_again_is_tried_again(emulator, ansible):
     def bind_other_member_without_waiting():
         bind_directly(emulator, havips=[("havip-emuensb021", "i-emuensb022")], settle=False)

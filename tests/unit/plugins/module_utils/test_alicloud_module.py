@@ -9,7 +9,12 @@ import yaml
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.alicloud.network.plugins.doc_fragments.alicloud import ModuleDocFragment
-from ansible_collections.alicloud.network.plugins.module_utils._base import SHARED_ARGUMENT_SPEC, AlicloudModule, hint_for
+from ansible_collections.alicloud.network.plugins.module_utils._base import (
+    SHARED_ARGUMENT_SPEC,
+    AlicloudModule,
+    hint_for,
+    id_problem,
+)
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
 
 SECRET = "env-secret-do-not-leak"
@@ -183,3 +188,16 @@ def test_hint_for_prefers_the_code_then_its_prefix_then_the_generic_table():
     assert hint_for(hints, "Nobody.Knows") is None
     # A placeholder the caller cannot fill leaves the sentence as written rather than failing the report.
     assert hint_for(hints, "HaVipNotFound") == "check {havip_id}"
+
+
+@pytest.mark.parametrize("value", ["eip-bp1abc", "i-50c41234", "havip-emuens0001", "10.0.0.1", "fd00::1",
+                                   "a", "x" * 128, None])
+def test_id_problem_accepts_resource_ids_and_unset_options(value):
+    assert id_problem("instance_id", value) is None
+
+
+@pytest.mark.parametrize("value", ["", " i-1", "i-1 i-2", "i-emu\u00e9ns0001", "i-1\n", "-i-1", "x" * 129,
+                                   "i-" + "x" * 5000, "i-1;rm"])
+def test_id_problem_names_the_option_and_the_value(value):
+    message = id_problem("havip_id", value)
+    assert message.startswith("havip_id %r is not a valid ID" % value), message

@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.alicloud.network.plugins.module_utils._waiter import MAX_INTERVAL, WaitTimeout, wait_until
+from ansible_collections.alicloud.network.plugins.module_utils._waiter import (
+    FIRST_INTERVAL,
+    LAG_SHARE,
+    MAX_INTERVAL,
+    WaitTimeout,
+    wait_until,
+)
 
 
 def reader(states, clock=None):
@@ -25,13 +31,29 @@ def test_returns_at_once_when_already_done(clock):
     assert clock.sleeps == [] and len(read.seen) == 1
 
 
-def test_polls_with_growing_intervals_up_to_the_cap(clock):
-    read = reader(["Associating"] * 12 + ["InUse"])
+def test_each_interval_is_a_share_of_the_time_waited_up_to_the_cap(clock):
+    read = reader(["Associating"] * 60 + ["InUse"])
+    start = clock.now
     result = wait_until(read, lambda r: r == "InUse", 600, "EIP", clock=clock, sleep=clock.sleep)
-    assert result == "InUse" and len(read.seen) == 13
-    assert clock.sleeps[0] == pytest.approx(0.2)
-    assert all(b >= a for a, b in zip(clock.sleeps, clock.sleeps[1:]))
+    assert result == "InUse" and len(read.seen) == 61
+    assert clock.sleeps[0] == pytest.approx(FIRST_INTERVAL)
+    waited = 0.0
+    for slept in clock.sleeps:
+        # What bounds the lag: a state reached just after a read is seen within this sleep.
+        assert slept == pytest.approx(min(FIRST_INTERVAL + LAG_SHARE * waited, MAX_INTERVAL))
+        waited += slept
     assert max(clock.sleeps) == pytest.approx(MAX_INTERVAL)
+    assert clock.now - start == pytest.approx(waited)
+
+
+def test_lag_after_the_state_is_reached_stays_within_a_tenth_of_the_wait(clock):
+    for transition in (0.5, 2.0, 10.0, 60.0):
+        clock.now, clock.sleeps = 0.0, []
+
+        def read(transition=transition):
+            return "InUse" if clock.now >= transition else "Associating"
+        wait_until(read, lambda r: r == "InUse", 600, "EIP", clock=clock, sleep=clock.sleep)
+        assert clock.now - transition <= FIRST_INTERVAL + LAG_SHARE * transition + 1e-9
 
 
 def test_stops_as_soon_as_the_state_is_reached(clock):
