@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sourced: the variables it sets are used by the scripts that source it
 # Shared set-up for the ecosystem gates (scripts/sanity.sh, units.sh, lint.sh, docs.sh). Source it, don't run it.
 #
 # Gives REPO_ROOT, BIN (the tools' bin directory), GATES_CACHE (a stable cache directory, safe to delete) and
