@@ -67,7 +67,6 @@ GENERIC_HINTS = {
 }
 
 
-
 def hint_for(hints, code, **context):
     """What to tell the user about an error code.
 

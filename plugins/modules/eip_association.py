@@ -310,17 +310,20 @@ error:
 """
 
 import ipaddress
-import re
 import time
 
-from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule, hint_for, id_problem
+from ansible_collections.alicloud.network.plugins.module_utils._base import (
+    REGION_PATTERN,
+    AlicloudModule,
+    hint_for,
+    id_problem,
+)
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
 from ansible_collections.alicloud.network.plugins.module_utils._waiter import WaitTimeout
 
 SETTLED = ("InUse", "Available")
 BUSY = ("Associating", "Unassociating")
 
-REGION_PATTERN = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
 
 # After these, the EIP is read again: a concurrent change may already have done the work.
 ALREADY_ASSOCIATED = frozenset(["InvalidAssociation.Duplicated", "ResourceAlreadyAssociated.IpAddress"])

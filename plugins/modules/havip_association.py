@@ -275,7 +275,6 @@ HINTS = {
 }
 
 
-
 # ---- reading the HAVIP's shape ---------------------------------------------------------------------------------
 
 def association_list(havip):
