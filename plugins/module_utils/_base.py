@@ -166,7 +166,8 @@ class AlicloudModule:
             params.setdefault("RegionId", self.region)
         try:
             result = self.client.call(action, params, idempotent=mutating and product.takes_client_token,
-                                      mutating=mutating)
+                                      mutating=mutating,
+                                      method="GET" if action in product.get_actions else "POST")
         except CredentialsError as exc:  # temporary credentials could not be renewed mid-run
             self.fail(str(exc))
         if mutating and result.get("RequestId"):

@@ -9,12 +9,15 @@ import os
 from collections import namedtuple
 from urllib.parse import urlsplit
 
-Product = namedtuple("Product", "code version regional env_endpoint takes_region_id takes_client_token")
+Product = namedtuple("Product", "code version regional env_endpoint takes_region_id takes_client_token "
+                                "get_actions")
 
 PRODUCTS = {
-    "vpc": Product("vpc", "2016-04-28", True, "ALIBABA_CLOUD_VPC_ENDPOINT", True, True),
-    "ens": Product("ens", "2017-11-10", False, "ALIBABA_CLOUD_ENS_ENDPOINT", False, False),
-    "sts": Product("sts", "2015-04-01", False, "ALIBABA_CLOUD_STS_ENDPOINT", False, False),
+    "vpc": Product("vpc", "2016-04-28", True, "ALIBABA_CLOUD_VPC_ENDPOINT", True, True, frozenset()),
+    # The ENS SDK sends DescribeHaVips as GET (every other action here is POST): send it the same way.
+    "ens": Product("ens", "2017-11-10", False, "ALIBABA_CLOUD_ENS_ENDPOINT", False, False,
+                   frozenset(["DescribeHaVips"])),
+    "sts": Product("sts", "2015-04-01", False, "ALIBABA_CLOUD_STS_ENDPOINT", False, False, frozenset()),
 }
 
 # Copied from `_endpoint_map` in alibabacloud_vpc20160428/client.py (SDK 7.2.2): the regions that do

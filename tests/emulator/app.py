@@ -148,7 +148,7 @@ class Emulator:
         request_id = str(uuid.uuid4()).upper()
         record = {"action": None, "product": None, "params": {}, "http_status": None, "code": None,
                   "request_id": request_id, "time": started, "signature": None, "access_key_id": None,
-                  "mutated": False}
+                  "mutated": False, "method": request.method}
         product = "vpc"
         try:
             product, module, action = self._route(request)

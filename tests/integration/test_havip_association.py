@@ -39,6 +39,9 @@ def test_first_run_associates_second_run_changes_nothing(ansible, emulator):
     # ENS takes no RegionId: the endpoint is global.
     assert "RegionId" not in associate_calls[0]["params"]
     assert first["result"]["request_ids"] == [associate_calls[0]["request_id"]]
+    # Sent the way the official ENS SDK sends them: DescribeHaVips as GET, changes as POST.
+    assert {(c["action"], c["method"]) for c in emulator.calls} == {("DescribeHaVips", "GET"),
+                                                                    ("AssociateHaVip", "POST")}
 
     start = len(emulator.calls)
     second = ansible.module(MODULE, args).last
