@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
@@ -27,7 +28,7 @@ from ansible_collections.alicloud.network.plugins.module_utils._credentials impo
     resolve_credentials,
     profile_region,
 )
-from ansible_collections.alicloud.network.plugins.module_utils._waiter import wait_until
+from ansible_collections.alicloud.network.plugins.module_utils._waiter import WaitTimeout, wait_until
 
 REGION_PATTERN = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
 
@@ -104,6 +105,8 @@ class AlicloudModule:
         if REQUESTS_IMPORT_ERROR:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.module.params
+        # One wait_timeout budget for the whole task: every wait and every "busy, try again" draws on it.
+        self._deadline = time.monotonic() + max(0, self.params.get("wait_timeout") or 0)
         self.product = product
         self.request_ids = []
         self._client = None
@@ -177,6 +180,19 @@ class AlicloudModule:
     def wait_for(self, read, done, timeout, what):
         """Poll read() until done(resource); raises WaitTimeout with the last state seen."""
         return wait_until(read, done, timeout, what)
+
+    def remaining(self):
+        """Seconds left of the task's wait_timeout budget."""
+        return max(0.0, self._deadline - time.monotonic())
+
+    def wait_or_fail(self, read, done, what, show, result):
+        """wait_for() within the remaining budget; when it runs out, fail naming what was awaited and the last
+        state seen: show(last) words it for the message, result(last) gives the extra return values."""
+        try:
+            return self.wait_for(read, done, self.remaining(), what)
+        except WaitTimeout as exc:
+            self.fail("Timed out after %ss (wait_timeout) waiting for %s; last seen: %s."
+                      % (self.params.get("wait_timeout"), what, show(exc.last_seen)), **result(exc.last_seen))
 
     # ---- results ------------------------------------------------------------------
 

@@ -421,7 +421,6 @@ class EipAssociation:
     def __init__(self, m):
         self.m = m
         self.p = m.params
-        self.deadline = time.monotonic() + self.p["wait_timeout"]
         self.allocation_id = self.p["allocation_id"]
         self.before = None          # the association as first read, for the diff
         self.moved_from = None      # the previous owner, once a reassociation has unbound the EIP from it
@@ -447,18 +446,12 @@ class EipAssociation:
         self.allocation_id = eip["AllocationId"]   # later reads go by ID, even when looked up by address
         return eip
 
-    def remaining(self):
-        return max(0.0, self.deadline - time.monotonic())
-
     def wait(self, done, what):
         """Poll the EIP until done(eip); fail naming the last state seen when wait_timeout runs out."""
-        try:
-            return self.m.wait_for(self.describe, done, self.remaining(), what)
-        except WaitTimeout as exc:
-            last = exc.last_seen or {}
-            self.m.fail("Timed out after %ss waiting for %s; last seen: EIP %s %s." % (
-                self.p["wait_timeout"], what, self.allocation_id, describe_state(last)),
-                association=association(last) if last else None)
+        return self.m.wait_or_fail(
+            self.describe, done, what,
+            show=lambda eip: "EIP %s %s" % (self.allocation_id, describe_state(eip or {})),
+            result=lambda eip: dict(association=association(eip) if eip else None))
 
     def settled(self, eip=None):
         """The EIP once it is no longer Associating/Unassociating; `eip` is a fresh read to start from."""
@@ -531,10 +524,10 @@ class EipAssociation:
                 step(eip, last_error)
                 return
             except ApiError as err:
-                if not (err.transitional or err.code in ALREADY_ASSOCIATED) or self.remaining() <= 0:
+                if not (err.transitional or err.code in ALREADY_ASSOCIATED) or self.m.remaining() <= 0:
                     self.fail_api(err)
                 last_error = err
-            time.sleep(min(pause, self.remaining()))
+            time.sleep(min(pause, self.m.remaining()))
             pause = min(pause * 2, RETRY_PAUSE_MAX)
             eip = None   # read again
 
@@ -573,7 +566,7 @@ class EipAssociation:
                           % (self.p["instance_type"], self.p["instance_id"], ", ".join(holders)))
         try:
             eip = self.m.wait_for(self.describe, lambda e: self.wanted(e) and e.get("Status") == "InUse",
-                                  self.remaining(), "EIP %s to show its association" % self.allocation_id)
+                                  self.m.remaining(), "EIP %s to show its association" % self.allocation_id)
         except WaitTimeout:
             self.fail_api(err)
         raise AsWanted(eip)

@@ -230,7 +230,6 @@ import time
 
 from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule, hint_for, id_problem
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
-from ansible_collections.alicloud.network.plugins.module_utils._waiter import WaitTimeout
 
 # The HAVIP, or one of its associations, is in the middle of a change: it settles by itself.
 TRANSIENT_STATUSES = frozenset(["Associating", "Unassociating"])
@@ -396,7 +395,6 @@ class HaVipAssociation:
             self.instance_ids = [params["instance_id"]] if params["instance_id"] else []
         self.last_seen = None   # the last HAVIP read, for hints that name its vSwitch or status
         self.check_input()
-        self.deadline = time.monotonic() + self.wait_timeout
 
     def check_input(self):
         """Rules the argument spec cannot express, checked before any API call."""
@@ -481,13 +479,9 @@ class HaVipAssociation:
         return self.wait_until(is_settled, "HAVIP %s to finish its current change" % self.havip_id)
 
     def wait_until(self, done, what):
-        remaining = max(0.0, self.deadline - time.monotonic())
-        try:
-            return self.m.wait_for(self.read, lambda havip: havip is not None and done(havip), remaining, what)
-        except WaitTimeout as exc:
-            self.m.fail("Timed out after %ss (wait_timeout) waiting for %s; last seen: %s."
-                        % (self.wait_timeout, what, describe_state(exc.last_seen)),
-                        havip=describe(exc.last_seen) if exc.last_seen else None)
+        return self.m.wait_or_fail(self.read, lambda havip: havip is not None and done(havip), what,
+                                   show=describe_state,
+                                   result=lambda havip: dict(havip=describe(havip) if havip else None))
 
     # ---- changing ----
 
@@ -534,9 +528,9 @@ class HaVipAssociation:
         if not was_busy:
             # Settled and still refused: a broken precondition will not go away by waiting; other busy codes
             # (a conflict elsewhere, a HAVIP busy at call time only) get another try until the deadline.
-            if refused_for_good(err, havip) or time.monotonic() >= self.deadline:
+            if refused_for_good(err, havip) or self.m.remaining() <= 0:
                 self.fail_api(err, change.action, change.instance_id)
-            time.sleep(min(1.0, max(0.0, self.deadline - time.monotonic())))
+            time.sleep(min(1.0, self.m.remaining()))
         return None
 
     def fail_api(self, err, action, instance_id=None):

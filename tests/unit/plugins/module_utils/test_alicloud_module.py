@@ -201,3 +201,23 @@ def test_id_problem_accepts_resource_ids_and_unset_options(value):
 def test_id_problem_names_the_option_and_the_value(value):
     message = id_problem("havip_id", value)
     assert message.startswith("havip_id %r is not a valid ID" % value), message
+
+
+def test_wait_or_fail_returns_the_resource_once_done(env, build):
+    m = build({"wait_timeout": 30}, argument_spec=dict(wait_timeout=dict(type="int")))
+    states = iter(["Associating", "InUse"])
+    assert m.wait_or_fail(lambda: next(states), lambda s: s == "InUse", "EIP to be InUse",
+                          show=str, result=lambda s: {}) == "InUse"
+    assert 0 < m.remaining() <= 30
+
+
+def test_wait_or_fail_names_the_budget_what_and_the_last_state(env, capsys, build):
+    m = build({"wait_timeout": 0}, argument_spec=dict(wait_timeout=dict(type="int")))
+    result = run_to_exit(capsys, lambda: m.wait_or_fail(
+        lambda: {"Status": "Associating"}, lambda r: False, "EIP eip-1 to be InUse",
+        show=lambda r: "status %s" % r["Status"], result=lambda r: dict(last=r)))
+    assert result["failed"] is True
+    assert result["msg"] == ("Timed out after 0s (wait_timeout) waiting for EIP eip-1 to be InUse; "
+                             "last seen: status Associating.")
+    assert result["last"] == {"Status": "Associating"}
+    assert m.remaining() == 0
