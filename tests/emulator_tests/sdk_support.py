@@ -1,7 +1,8 @@
 """Constants and helpers for the emulator's tests (imported by name; conftest.py holds only fixtures)."""
 from alibabacloud_tea_openapi.models import Config
+from ansible_process import TEST_ACCESS_KEY, TEST_SECRET_KEY
 
-ACCESS_KEY = ("LTAI5tEmuTestAccessKey", "EmuSecret-0c3a9f7e-do-not-leak")
+ACCESS_KEY = (TEST_ACCESS_KEY, TEST_SECRET_KEY)
 STS_KEY = ("STS.EmuTempKey", "EmuStsSecret-77b1-do-not-leak", "EmuStsToken-ffee-do-not-leak")
 EXPIRED_STS_KEY = ("STS.EmuExpiredKey", "EmuExpiredSecret-1d2e-do-not-leak", "EmuExpiredToken-aa11-do-not-leak")
 TRANSITION = 0.3

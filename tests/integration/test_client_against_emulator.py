@@ -11,8 +11,9 @@ from ansible_collections.alicloud.network.plugins.module_utils._client import Al
 from ansible_collections.alicloud.network.plugins.module_utils._credentials import (
     Credentials, StaticProvider, resolve_credentials)
 from ansible_collections.alicloud.network.plugins.module_utils._waiter import wait_until
+from ansible_process import TEST_ACCESS_KEY, TEST_SECRET_KEY
 
-ACCESS_KEY, SECRET = "LTAI5tEmuTestAccessKey", "EmuSecret-0c3a9f7e-do-not-leak"
+ACCESS_KEY, SECRET = TEST_ACCESS_KEY, TEST_SECRET_KEY
 ROLE_ARN = "acs:ram::1234567890123456:role/emu-network-admin"
 EIP, ECS = "eip-emu0001", "i-emuecs0001"
 HAVIP, ENS_INSTANCE = "havip-emuens0001", "i-emuens0001"
