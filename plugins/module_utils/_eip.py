@@ -1,0 +1,115 @@
+# -*- coding: utf-8 -*-
+# Copyright: alicloud.network contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the collection knows about VPC elastic IP addresses: statuses, reads and the shapes modules return.
+
+Used by eip_association (the association engine) and eip_info, so both read and show an EIP the same way.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.alicloud.network.plugins.module_utils._paging import batches, read_all_pages
+
+# DescribeEipAddresses statuses (API reference and the VPC SDK's model).
+SETTLED = frozenset(["InUse", "Available"])
+TRANSIENT = frozenset(["Associating", "Unassociating"])
+# Being released: it will not come back, so an association cannot be made or waited for.
+TERMINAL = frozenset(["Releasing"])
+
+# DescribeEipAddresses limits: AllocationId / EipAddress take up to 50 comma-separated values, PageSize <= 100.
+MAX_VALUES_PER_CALL = 50
+PAGE_SIZE = 100
+
+
+# ---- reading --------------------------------------------------------------------------------------------------
+
+def _eips_of(answer):
+    return (answer.get("EipAddresses") or {}).get("EipAddress") or []
+
+
+def read_eips(call, allocation_ids=None, ip_addresses=None, filters=None):
+    """Every EIP matching the server-side filters, in batches of 50 IDs (or addresses), every page read.
+
+    call(action, params) -> answer. `filters` are further DescribeEipAddresses parameters (Status,
+    AssociatedInstanceId, AssociatedInstanceType). An ID that does not exist is simply absent from the result.
+    """
+    filters = dict(filters or {})
+    if allocation_ids is not None and ip_addresses is not None:
+        raise ValueError("filter by allocation_ids or by ip_addresses, not both")
+    key, values = ("AllocationId", allocation_ids) if allocation_ids is not None else ("EipAddress", ip_addresses)
+    if values is None:
+        return read_all_pages(call, "DescribeEipAddresses", filters, _eips_of, PAGE_SIZE)
+    found = []
+    for batch in batches(values, MAX_VALUES_PER_CALL):
+        found.extend(read_all_pages(call, "DescribeEipAddresses", dict(filters, **{key: ",".join(batch)}),
+                                    _eips_of, PAGE_SIZE))
+    return found
+
+
+def read_eip(call, allocation_id=None, ip_address=None):
+    """The EIP with this ID (or public address), or None when it does not exist in the region."""
+    if allocation_id:
+        matches = [e for e in read_eips(call, allocation_ids=[allocation_id]) if e.get("AllocationId") == allocation_id]
+    else:
+        matches = [e for e in read_eips(call, ip_addresses=[ip_address]) if e.get("IpAddress") == ip_address]
+    return matches[0] if matches else None
+
+
+# ---- reading an EIP's fields ----------------------------------------------------------------------------------
+
+def is_bound(eip):
+    return bool(eip.get("InstanceId"))
+
+
+def lock_reasons(eip):
+    """The reasons of the EIP's operation locks (financial, security...), as a list of strings."""
+    locks = eip.get("OperationLocks") or {}
+    reasons = locks.get("LockReason") if isinstance(locks, dict) else locks
+    return [reason.get("LockReason", str(reason)) if isinstance(reason, dict) else str(reason)
+            for reason in reasons or []]
+
+
+def owner(eip):
+    """The current owner in words: 'EcsInstance i-... (private IP 10.0.0.1)'."""
+    text = "%s %s" % (eip.get("InstanceType") or "instance", eip.get("InstanceId"))
+    if eip.get("PrivateIpAddress"):
+        text += " (private IP %s" % eip["PrivateIpAddress"]
+        # The mode only tells something for a network interface (the service reports NAT for the rest).
+        text += ", mode %s)" % eip["Mode"] if eip.get("InstanceType") == "NetworkInterface" and eip.get("Mode") else ")"
+    return text
+
+
+def describe_state(eip):
+    """One line for messages: status and owner."""
+    if not eip:
+        return "nothing read"
+    text = "status %s" % eip.get("Status")
+    if is_bound(eip):
+        text += ", bound to %s" % owner(eip)
+    return text
+
+
+# ---- the shapes modules return ----------------------------------------------------------------------------------
+
+def association_view(eip):
+    """The association as eip_association returns it (and eip_info beside each EIP)."""
+    bound = is_bound(eip)
+    return dict(allocation_id=eip.get("AllocationId"), ip_address=eip.get("IpAddress"),
+                instance_id=eip.get("InstanceId") or None,
+                instance_type=(eip.get("InstanceType") or None) if bound else None,
+                private_ip_address=(eip.get("PrivateIpAddress") or None) if bound else None,
+                mode=(eip.get("Mode") or None) if bound else None,
+                status=eip.get("Status"), region_id=eip.get("RegionId"))
+
+
+def diff_view(eip):
+    """The part of the association a diff shows."""
+    view = association_view(eip)
+    return dict((key, view[key]) for key in ("instance_id", "instance_type", "private_ip_address", "status"))
+
+
+def unbound(eip, status="Available"):
+    """The EIP as it will be once disassociated (for predictions)."""
+    eip = dict(eip)
+    eip.update(InstanceId=None, InstanceType=None, PrivateIpAddress=None, Mode=None, Status=status)
+    return eip

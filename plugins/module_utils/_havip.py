@@ -1,0 +1,86 @@
+# -*- coding: utf-8 -*-
+# Copyright: alicloud.network contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the collection knows about Edge Node Service (ENS) HAVIPs: statuses, reads and the shapes modules return.
+
+Used by havip_association (the association engine) and havip_info, so both read and show a HAVIP the same way.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.alicloud.network.plugins.module_utils._paging import read_all_pages
+
+# DescribeHaVips documents the HAVIP statuses Creating, Available, InUse and Deleting; while one member is being
+# bound or unbound, that member (and, in practice, the HAVIP) shows Associating / Unassociating.
+TRANSIENT = frozenset(["Creating", "Associating", "Unassociating"])
+TERMINAL = frozenset(["Deleting"])
+CHANGEABLE = frozenset(["Available", "InUse"])
+MEMBER_TRANSIENT = frozenset(["Associating", "Unassociating"])
+
+PAGE_SIZE = 100
+
+
+# ---- reading --------------------------------------------------------------------------------------------------
+
+def _havips_of(answer):
+    return answer.get("HaVips") or []
+
+
+def read_havip(call, havip_id):
+    """The HAVIP with this ID, or None when it does not exist. DescribeHaVips filters one HaVipId per call."""
+    answer = call("DescribeHaVips", dict(HaVipId=havip_id))
+    return next((h for h in _havips_of(answer) if h.get("HaVipId") == havip_id), None)
+
+
+def list_havips(call, filters=None):
+    """Every HAVIP matching the server-side `filters` (DescribeHaVips parameters), every page read."""
+    return read_all_pages(call, "DescribeHaVips", dict(filters or {}), _havips_of, PAGE_SIZE)
+
+
+# ---- reading a HAVIP's fields --------------------------------------------------------------------------------
+
+def member_list(havip):
+    """AssociatedInstances as a list, whether the API wraps it or not."""
+    members = havip.get("AssociatedInstances") or []
+    if isinstance(members, dict):
+        members = members.get("AssociatedInstance") or []
+    return members
+
+
+def members(havip):
+    """{instance_id: instance_type} of every instance or ENI associated with the HAVIP."""
+    return {m["InstanceId"]: m.get("InstanceType") for m in member_list(havip)}
+
+
+def member(havip, instance_id):
+    return next((m for m in member_list(havip) if m.get("InstanceId") == instance_id), None)
+
+
+def is_settled(havip):
+    """Neither the HAVIP nor any of its members is changing."""
+    if havip.get("Status") in TRANSIENT:
+        return False
+    return not any(m.get("Status") in MEMBER_TRANSIENT for m in member_list(havip))
+
+
+def describe_state(havip):
+    """One line for messages: status and members."""
+    if not havip:
+        return "the HAVIP was not found"
+    listed = ", ".join("%s (%s)" % (m.get("InstanceId"), m.get("Status")) for m in member_list(havip))
+    return "status %s, associated with %s" % (havip.get("Status"), listed or "nothing")
+
+
+# ---- the shapes modules return ----------------------------------------------------------------------------------
+
+def havip_view(havip):
+    """The HAVIP as havip_association returns it (and havip_info for each HAVIP)."""
+    return dict(
+        havip_id=havip.get("HaVipId"),
+        ip_address=havip.get("IpAddress"),
+        status=havip.get("Status"),
+        vswitch_id=havip.get("VSwitchId"),
+        ens_region_id=havip.get("EnsRegionId"),
+        associated_instances=[dict(instance_id=m.get("InstanceId"), instance_type=m.get("InstanceType"),
+                                   status=m.get("Status")) for m in member_list(havip)],
+    )

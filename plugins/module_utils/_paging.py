@@ -1,0 +1,37 @@
+# -*- coding: utf-8 -*-
+# Copyright: alicloud.network contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Reading every page of a Describe action, and splitting long ID lists into the batches an action accepts."""
+
+from __future__ import annotations
+
+
+def batches(values, size):
+    """`values` (duplicates dropped, order kept) in consecutive lists of at most `size`."""
+    values = list(dict.fromkeys(values))
+    return [values[start:start + size] for start in range(0, len(values), size)]
+
+
+def read_all_pages(call, action, params, items_of, page_size):
+    """Every item `action` lists for `params`, page after page until TotalCount is reached.
+
+    call(action, params) -> answer; items_of(answer) -> the items of one page. Stops early on a short or empty
+    page, so a TotalCount that changes while paging (resources created or released meanwhile) cannot loop.
+    """
+    items = []
+    page = 1
+    while True:
+        answer = call(action, dict(params, PageNumber=page, PageSize=page_size))
+        found = items_of(answer) or []
+        items.extend(found)
+        total = _int_or_none(answer.get("TotalCount"))
+        if len(found) < page_size or (total is not None and len(items) >= total):
+            return items
+        page += 1
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
