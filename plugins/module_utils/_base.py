@@ -28,12 +28,19 @@ from ansible_collections.alicloud.network.plugins.module_utils._credentials impo
     resolve_credentials,
     profile_region,
 )
-from ansible_collections.alicloud.network.plugins.module_utils._waiter import WaitTimeout, wait_until
+from ansible_collections.alicloud.network.plugins.module_utils._errors import hint as error_hint
 
 REGION_PATTERN = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
 
 # Resource IDs: letters, digits and the separators Alibaba Cloud uses; no whitespace, sane length.
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+
+# For modules that wait for a change to complete (AlicloudModule(waits=True)); each documents them in its own
+# words, since what is waited for differs.
+WAIT_ARGUMENT_SPEC = dict(
+    wait=dict(type="bool", default=True),
+    wait_timeout=dict(type="int", default=300),
+)
 
 # Documented once, in plugins/doc_fragments/alicloud.py: keep the two in step.
 SHARED_ARGUMENT_SPEC = dict(
@@ -55,35 +62,6 @@ SHARED_ARGUMENT_SPEC = dict(
     max_retry_time=dict(type="float", default=60.0),
 )
 
-# Hints for errors whose cause is nearly always the same, used when a module gives none.
-GENERIC_HINTS = {
-    "InvalidAccessKeyId.NotFound": "check access_key / ALIBABA_CLOUD_ACCESS_KEY_ID",
-    "InvalidAccessKeyId.Inactive": "the access key is disabled; enable it or use another one",
-    "SignatureDoesNotMatch": "check secret_key / ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-    "InvalidSecurityToken.Expired": "the STS token has expired; obtain fresh temporary credentials",
-    "InvalidSecurityToken.Malformed": "check security_token / ALIBABA_CLOUD_SECURITY_TOKEN",
-    "Forbidden.RAM": "the RAM identity lacks permission for this action",
-    "NoPermission": "the RAM identity lacks permission for this action",
-    "ConnectionError": "check endpoint, proxy settings and network access",
-}
-
-
-def hint_for(hints, code, **context):
-    """What to tell the user about an error code.
-
-    The module's own entry for the code, else the entry of its prefix (``CountLimitExceed`` for
-    ``CountLimitExceed.HaVipOnInstance``), else a generic one; ``{placeholders}`` are filled from ``context``.
-    """
-    code = code or ""
-    template = hints.get(code) or hints.get(code.split(".")[0]) or GENERIC_HINTS.get(code)
-    if not template:
-        return None
-    try:
-        return template.format(**context)
-    except (KeyError, IndexError):
-        return template
-
-
 def id_problem(option, value):
     """The message for an option value that cannot be a resource ID, or None (also for an unset option).
 
@@ -98,8 +76,10 @@ def id_problem(option, value):
 class AlicloudModule:
     """An AnsibleModule with the shared options, a lazily built client and uniform results."""
 
-    def __init__(self, argument_spec=None, product="vpc", supports_check_mode=False, **kwargs):
+    def __init__(self, argument_spec=None, product="vpc", supports_check_mode=False, waits=False, **kwargs):
         spec = dict(SHARED_ARGUMENT_SPEC)
+        if waits:
+            spec.update(WAIT_ARGUMENT_SPEC)
         spec.update(argument_spec or {})
         self.module = AnsibleModule(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
         if REQUESTS_IMPORT_ERROR:
@@ -114,6 +94,12 @@ class AlicloudModule:
         self.region = self._resolve_region()
         self.endpoint = self._resolve_endpoint()
         self._check_ca_bundle()
+        if waits and self.params["wait_timeout"] < 0:
+            self.fail("wait_timeout must be 0 or more seconds.")
+
+    @property
+    def check_mode(self):
+        return self.module.check_mode
 
     # ---- resolution -------------------------------------------------------------
 
@@ -177,28 +163,16 @@ class AlicloudModule:
             self.request_ids.append(result["RequestId"])
         return result
 
-    def wait_for(self, read, done, timeout, what):
-        """Poll read() until done(resource); raises WaitTimeout with the last state seen."""
-        return wait_until(read, done, timeout, what)
-
     def remaining(self):
         """Seconds left of the task's wait_timeout budget."""
         return max(0.0, self._deadline - time.monotonic())
 
-    def wait_or_fail(self, read, done, what, show, result):
-        """wait_for() within the remaining budget; when it runs out, fail naming what was awaited and the last
-        state seen: show(last) words it for the message, result(last) gives the extra return values."""
-        try:
-            return self.wait_for(read, done, self.remaining(), what)
-        except WaitTimeout as exc:
-            self.fail("Timed out after %ss (wait_timeout) waiting for %s; last seen: %s."
-                      % (self.params.get("wait_timeout"), what, show(exc.last_seen)), **result(exc.last_seen))
-
     # ---- results ------------------------------------------------------------------
 
-    def fail_api(self, err, action, hint=None):
-        hint = hint or hint_for({}, err.code)
-        msg = "%s failed: %s: %s" % (action, err.code, err.message)
+    @staticmethod
+    def api_error_message(err, action=None, hint=None):
+        """'<Action> failed: <Code>: <message> (request id ...). Hint: ...' for a failed call."""
+        msg = "%s failed: %s: %s" % (action or err.action or "the API call", err.code, err.message)
         details = []
         if err.request_id:
             details.append("request id %s" % err.request_id)
@@ -210,7 +184,11 @@ class AlicloudModule:
             msg += "."
         if hint:
             msg += " Hint: %s" % hint
-        self.fail(msg, error=err.to_dict())
+        return msg
+
+    def fail_api(self, err, action=None, hint=None):
+        """fail_json for a failed call: code, message, request id, and a hint (the classification's by default)."""
+        self.fail(self.api_error_message(err, action, hint or error_hint(err.code)), error=err.to_dict())
 
     def fail(self, msg, **kwargs):
         kwargs.setdefault("request_ids", list(self.request_ids))

@@ -61,6 +61,13 @@ class ApiError(Exception):
         super().__init__("%s: %s: %s" % (action, code, message))
 
     @property
+    def outcome_unknown(self):
+        """The request may have been acted on although it raised: no answer, or a server error."""
+        if self.code in RETRY_CODES or self.code == "SSLError":
+            return False
+        return self.http_status is None or self.http_status >= 500
+
+    @property
     def retryable(self):
         return (self.code in RETRY_CODES or "Throttling" in (self.code or "")
                 or (self.http_status or 0) >= 500)

@@ -8,6 +8,8 @@ Used by eip_association (the association engine) and eip_info, so both read and 
 
 from __future__ import annotations
 
+import ipaddress
+
 from ansible_collections.alicloud.network.plugins.module_utils._paging import batches, read_all_pages
 
 # DescribeEipAddresses statuses (API reference and the VPC SDK's model).
@@ -113,3 +115,32 @@ def unbound(eip, status="Available"):
     eip = dict(eip)
     eip.update(InstanceId=None, InstanceType=None, PrivateIpAddress=None, Mode=None, Status=status)
     return eip
+
+
+# ---- what an instance ID says about its type ----------------------------------------------------------------------
+
+# Well-known ID prefixes. The type is never guessed from them; they only catch an instance_type that contradicts
+# the ID before any call (a wrong type with allow_reassociation would unbind the EIP before the API refused it).
+ID_PREFIX_TYPES = (("i-", "EcsInstance"), ("ngw-", "Nat"), ("lb-", "SlbInstance"), ("eni-", "NetworkInterface"),
+                   ("havip-", "HaVip"))
+
+
+def type_contradiction(instance_id, instance_type):
+    """A message when instance_id plainly names another kind of instance than instance_type, else None."""
+    if not instance_id:
+        return None
+    implied = next((kind for prefix, kind in ID_PREFIX_TYPES if instance_id.startswith(prefix)), None)
+    if implied is None and _is_ip(instance_id):
+        implied = "IpAddress"
+    if implied is None or implied == instance_type:
+        return None
+    return ("instance_id %s looks like a %s but instance_type is %s; set instance_type: %s (the module never "
+            "guesses it)" % (instance_id, implied, instance_type, implied))
+
+
+def _is_ip(value):
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True

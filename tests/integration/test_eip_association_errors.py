@@ -74,8 +74,6 @@ def test_eip_not_found_names_the_eip_and_the_region(emulator, ansible):
 @pytest.mark.parametrize("eip_id, args, code, words", [
     ("eip-emu0031", {"instance_id": "i-emunothere"}, "InvalidInstanId.NotFound", "check instance_id"),
     ("eip-emu0032", {"instance_id": "i-emubj0001"}, "InvalidParameter.Mismatch", "different regions"),
-    ("eip-emu0033", {"instance_id": "lb-emuclb0002", "instance_type": "Nat"},
-     "InvalidParameter.InstanceTypeNotSupport", "instance_type"),
 ])
 def test_api_refusal_reaches_the_user_with_code_and_hint(emulator, ansible, eip_id, args, code, words):
     run = ansible.module("eip_association", dict(allocation_id=eip_id, **args))
@@ -86,6 +84,18 @@ def test_api_refusal_reaches_the_user_with_code_and_hint(emulator, ansible, eip_
     assert result["error"]["request_id"] and result["error"]["request_id"] in result["msg"]
     assert emulator.eip(eip_id)["Status"] == "Available"
     assert emulator.mutating_calls() == []
+
+
+def test_instance_type_contradicting_the_id_fails_before_any_call(emulator, ansible):
+    """Asked to move an EIP to a NAT gateway with the default EcsInstance type, the module used to unbind the EIP
+    before the API refused the type. An ID whose well-known prefix contradicts instance_type now fails first."""
+    run = ansible.module("eip_association", {"allocation_id": "eip-emubound01", "instance_id": "ngw-emunat0002",
+                                             "allow_reassociation": True})
+    assert run.rc != 0
+    msg = run.last["result"]["msg"]
+    assert "ngw-emunat0002" in msg and "Nat" in msg and "EcsInstance" in msg, msg
+    assert emulator.calls == []
+    assert emulator.eip("eip-emubound01")["InstanceId"] == "i-emuecsbound1"
 
 
 def test_eip_in_a_status_that_cannot_be_associated(emulator, ansible):

@@ -83,8 +83,9 @@ def test_check_mode_predicts_and_changes_nothing(ansible, emulator):
     assert second["result"]["diff"]["before"]["associated_instances"] == {"i-emuens0003": "EnsInstance"}
     assert second["result"]["diff"]["after"]["associated_instances"] == {
         "i-emuens0002": "EnsInstance", "i-emuens0003": "EnsInstance"}
-    # Check mode reports the HAVIP as it is.
-    assert [m["instance_id"] for m in second["result"]["havip"]["associated_instances"]] == ["i-emuens0003"]
+    # Check mode reports the HAVIP as it would be (the predicted state, as eip_association does).
+    assert [m["instance_id"] for m in second["result"]["havip"]["associated_instances"]] == [
+        "i-emuens0003", "i-emuens0002"]
 
     pair = run.task("exclusive pair")
     assert pair["status"] == "changed"

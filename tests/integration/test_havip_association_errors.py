@@ -24,11 +24,6 @@ def test_documented_preconditions_fail_with_code_and_hint(ansible, emulator):
         instance_id: eni-emuens0003
         instance_type: NetworkInterface
       ignore_errors: true
-    - name: havip creating
-      alicloud.network.havip_association:
-        havip_id: havip-emuens0004
-        instance_id: i-emuens0001
-      ignore_errors: true
     - name: instance starting
       alicloud.network.havip_association:
         havip_id: havip-emuens0001
@@ -70,7 +65,6 @@ def test_documented_preconditions_fail_with_code_and_hint(ansible, emulator):
     assert vswitch["error"]["code"] == "IncorrectInstanceVSwitch"
     assert vswitch["error"]["request_id"]
     failure("eni on other vswitch", "IncorrectInstanceVSwitch", "eni-emuens0003")
-    failure("havip creating", "IncorrectHaVipStatus", "Creating", "Available or InUse")
     failure("instance starting", "IncorrectInstanceStatus", "i-emuens0007", "Running or Stopped")
     failure("havip missing", "HaVipNotFound", "havip-emuens9999")
     failure("instance missing", "InstanceNotFound", "i-emuens9999")
@@ -80,7 +74,7 @@ def test_documented_preconditions_fail_with_code_and_hint(ansible, emulator):
     # Only the last task changed anything; the refused ones were not retried blindly.
     assert [c["params"]["InstanceId"] for c in emulator.mutating_calls()] == ["i-emuens0005"]
     refused = [c for c in emulator.calls if c["action"] == "AssociateHaVip" and c["http_status"] != 200]
-    assert len(refused) == 6
+    assert len(refused) == 5
     assert emulator.havip("havip-emuens0001")["AssociatedInstances"] == []
 
 
