@@ -46,7 +46,7 @@ class VpcHaVip(dict):
                     continue
                 member.update(Status="InUse", until=None)
             kept.append(member)
-        self["members"] = kept
+        super().__getitem__("members")[:] = kept  # in place: callers may hold the list
         in_use = [m["InstanceId"] for m in kept if m["Status"] == "InUse"]
         if super().__getitem__("MasterInstanceId") not in [m["InstanceId"] for m in kept]:
             # No master yet, or it left (Force): the first bound member holds the address, as keepalived would.
