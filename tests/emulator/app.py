@@ -153,6 +153,9 @@ class Emulator:
                 "transition_seconds": self.transition_seconds,
                 "eips": {i: self.state.eip_view(e) for i, e in self.state.eips.items()},
                 "havips": {i: self.state.havip_view(h) for i, h in self.state.havips.items()},
+                "vpc_havips": {h["HaVipId"]: vpc_havip.view(self.state, h) for h in vpc_havip.havips(self.state)},
+                "ens_eips": {i: ens_eip.view(self.state, e) for i, e in self.state.ens_eips.items()},
+                **self.rate_limit.settings(),
                 "faults": self.faults.active(),
             }
 

@@ -35,7 +35,7 @@ class VpcHaVip(dict):
         return super().__getitem__(key)
 
     def get(self, key, default=None):
-        return self[key] if key in self else default
+        return self[key] if key == "Status" or key in self else default
 
     def settle(self):
         now = self.clock()

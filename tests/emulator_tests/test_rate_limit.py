@@ -107,3 +107,34 @@ def test_off_by_default(emu, vpc):
     for _ in range(20):
         describe(vpc)
     assert not [c for c in emu.calls if c["code"]]
+
+
+def test_parallel_burst_admits_exactly_the_limit(emu, clock):
+    """Ten requests at once (the clock does not move): four pass, six are throttled, none lost."""
+    import threading
+    emu.set_rate_limit(4, actions=["DescribeEipAddresses"])
+    outcomes = []
+
+    def one_request():
+        try:
+            describe(VpcClient(sdk_config(emu)))
+            outcomes.append("ok")
+        except ClientException as err:
+            outcomes.append(err.code)
+
+    threads = [threading.Thread(target=one_request) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["Throttling.User"] * 6 + ["ok"] * 4
+    assert sorted(c["code"] or "ok" for c in emu.calls) == sorted(outcomes)
+
+
+def test_state_snapshot_shows_the_new_resources_and_the_limit(emu):
+    emu.set_rate_limit(7)
+    with urllib.request.urlopen(f"{emu.url}/_emulator/state", timeout=10) as answer:
+        state = json.loads(answer.read())
+    assert state["vpc_havips"]["havip-emuvpcha02"]["MasterInstanceId"] == "i-emuha0001"
+    assert state["ens_eips"]["eip-emuensstby"]["Standby"] is True
+    assert state["rate_limit"] == 7
