@@ -138,3 +138,24 @@ def test_state_snapshot_shows_the_new_resources_and_the_limit(emu):
     assert state["vpc_havips"]["havip-emuvpcha02"]["MasterInstanceId"] == "i-emuha0001"
     assert state["ens_eips"]["eip-emuensstby"]["Standby"] is True
     assert state["rate_limit"] == 7
+
+
+def test_command_line_takes_the_limit(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+    tests_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    port_file = tmp_path / "port"
+    process = subprocess.Popen([sys.executable, "-m", "emulator", "--port", "0", "--port-file", str(port_file),
+                                "--rate-limit", "1"], env=dict(os.environ, PYTHONPATH=tests_dir),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while not (port_file.exists() and port_file.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port_file.read_text()}/_emulator/state", timeout=10) as answer:
+            assert json.loads(answer.read())["rate_limit"] == 1
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0
