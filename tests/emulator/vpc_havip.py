@@ -166,7 +166,8 @@ def associate_ha_vip(call):
                        "HaVip can be operated by this action only when it's status is Available or InUse.")
     _check_instance_status(instance)
     if instance.get("VSwitchId") != havip["VSwitchId"]:
-        raise ApiError(400, "NotBelongToSameVSwitch", "The specified HaVip and ECS Instance do not belong to same VSwitch.")
+        raise ApiError(400, "NotBelongToSameVSwitch",
+                       "The specified HaVip and ECS Instance do not belong to same VSwitch.")
     members = havip["members"]
     if any(m["InstanceId"] == instance["InstanceId"] for m in members):
         raise invalid_parameter("The specified instance is already associated with the HaVip.")
