@@ -60,6 +60,7 @@ DOCUMENTED_ERRORS = {
         "IllegalParam.Mode": (400, "Mode is not MULTI_BINDED for an ENI, or given for a NAT gateway"),
         "QuotaExceeded.NumberOfEip": (400, "the NAT gateway would hold more EIPs than its quota"),
         "InvalidEip.EipQuotaExceeded": (400, "more EIPs than the ENI has free private IPs"),
+        "OperationFailed.EipBindModeConflict": (400, "the ENI already has an EIP in another mode than MULTI_BINDED"),
         "IdempotentParameterMismatch": (400, "ClientToken reused with other parameters"),
         "TaskConflict": (400, "another task on the EIP is running (fault injection)"),
         "OperationFailed.SystemBusy": (400, "busy, try again (fault injection)"),
@@ -125,6 +126,8 @@ MESSAGES = {
         "InvalidParameter.Mismatch": "Specified elastic IP address and ECS instance are not in the same region.",
         "QuotaExceeded.NumberOfEip": "Binded eip Quota exceed on this NatGw.",
         "InvalidEip.EipQuotaExceeded": "The specified eni assigned eip is more than privateIp.",
+        "OperationFailed.EipBindModeConflict": "Eips can not bind Eni with NAT mode and MULTI_BINDED mode at the "
+                                               "same time.",
         "InvalidParameter": "The specified parameter is not valid.",
     },
     "vpc:AssociateHaVip": {

@@ -70,7 +70,11 @@ def _private_ips(call, instance, count):
         if bound + count > instance.get("MaxEips", 20):
             raise ApiError(400, "QuotaExceeded.NumberOfEip", "Binded eip Quota exceed on this NatGw.")
         return [""] * count
-    taken = {e["PrivateIpAddress"] for e in _bound_to(call, instance["InstanceId"])}
+    bound = _bound_to(call, instance["InstanceId"])
+    if any(e["Mode"] != "MULTI_BINDED" for e in bound):
+        raise ApiError(400, "OperationFailed.EipBindModeConflict",
+                       "Eips can not bind Eni with NAT mode and MULTI_BINDED mode at the same time.")
+    taken = {e["PrivateIpAddress"] for e in bound}
     ips = [instance.get("PrivateIpAddress")] + instance.get("SecondaryPrivateIps", [])
     free = [ip for ip in ips if ip and ip not in taken]
     if len(free) < count:

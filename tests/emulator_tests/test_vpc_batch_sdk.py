@@ -49,6 +49,14 @@ def test_batch_to_eni_needs_multi_binded_and_uses_its_private_ips(emu, vpc, cloc
     assert err.code == "InvalidEip.EipQuotaExceeded"
 
 
+def test_eni_with_a_nat_mode_eip_takes_no_multi_binded_batch(emu, vpc):
+    vpc.associate_eip_address(m.AssociateEipAddressRequest(
+        region_id="cn-hangzhou", allocation_id="eip-emu0125", instance_id="eni-emueni0002",
+        instance_type="NetworkInterface"))  # Mode NAT by default
+    err = error_of(lambda: batch(vpc, ["eip-emu0126"], "eni-emueni0002", "NetworkInterface", mode="MULTI_BINDED"))
+    assert (err.status_code, err.code) == (400, "OperationFailed.EipBindModeConflict")
+
+
 def test_client_token_replay_and_mismatch(emu, vpc):
     first = batch(vpc, ["eip-emu0130", "eip-emu0131"], client_token="batch-tok-1")
     again = batch(vpc, ["eip-emu0130", "eip-emu0131"], client_token="batch-tok-1")
