@@ -14,6 +14,8 @@ def parse_args(argv):
     parser.add_argument("--seed", help="seed JSON file (default: the packaged data/seed.json)")
     parser.add_argument("--transition", type=float, default=1.0,
                         help="seconds a resource stays Associating/Unassociating")
+    parser.add_argument("--rate-limit", type=int, default=None,
+                        help="requests per action per second before Throttling.User (default: no limit)")
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--port-file", help="write the chosen port to this file")
@@ -27,7 +29,7 @@ def main(argv=None):
     args = parse_args(argv)
     tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
     emulator = Emulator(seed=args.seed, transition_seconds=args.transition, port=args.port,
-                        host=args.host, tls=tls).start()
+                        host=args.host, tls=tls, rate_limit=args.rate_limit).start()
     stopped = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopped.set())

@@ -8,15 +8,18 @@ import threading
 import time
 import uuid
 
-from . import ens, errors, sts, vpc
+from . import ens, ens_eip, errors, sts, vpc, vpc_batch, vpc_havip
 from .errors import ApiError
 from .faults import Faults
 from .params import Call
+from .products import Product
+from .ratelimit import RateLimit
 from .server import serve
 from .signing import V1_AUTH_PARAMS, Verifier
 from .state import State, load_seed
 
-PRODUCTS = {"2016-04-28": ("vpc", vpc), "2017-11-10": ("ens", ens), "2015-04-01": ("sts", sts)}
+PRODUCTS = {"2016-04-28": ("vpc", Product(vpc, vpc_batch, vpc_havip)), "2017-11-10": ("ens", Product(ens, ens_eip)),
+            "2015-04-01": ("sts", Product(sts))}
 HOSTS = {"vpc": "vpc.aliyuncs.com", "ens": "ens.aliyuncs.com", "sts": "sts.aliyuncs.com"}
 # Parameters every RPC call carries that are not the action's own (left out of ``calls[...]["params"]``).
 COMMON_PARAMS = V1_AUTH_PARAMS | {"Action", "Version", "Format"}
@@ -48,11 +51,13 @@ class Response:
 
 class Emulator:
     def __init__(self, seed=None, transition_seconds=1.0, port=0, host="127.0.0.1", tls=None,
-                 clock=time.monotonic):
-        """``clock`` (seconds, monotonic) times transitions and stale views; tests may pass a manual one."""
+                 clock=time.monotonic, rate_limit=None):
+        """``clock`` (seconds, monotonic) times transitions, stale views and the rate limit; tests may pass a
+        manual one. ``rate_limit``: requests per second per action before ``Throttling.User`` (ratelimit.py)."""
         self._seed = load_seed(seed)
         self._clock = clock
         self._initial_transition = float(transition_seconds)
+        self._initial_rate_limit = rate_limit
         self._address = (host, port)
         self._tls = tls
         self._server = None
@@ -62,6 +67,9 @@ class Emulator:
 
     def _load(self):
         self.state = State(self._seed, clock=self._clock)
+        for _, product in PRODUCTS.values():
+            product.load(self.state, self._seed)
+        self.rate_limit = RateLimit(self._clock, self._initial_rate_limit)
         self.verifier = Verifier(self.state.credentials)
         self.metadata = sts.Metadata()
         self.transition_seconds = self._initial_transition
@@ -115,8 +123,22 @@ class Emulator:
     def mutating_calls(self, action=None):
         return [c for c in self.calls if c["mutated"] and action in (None, c["action"])]
 
+    def vpc_havip(self, havip_id):
+        """The VPC HAVIP as VPC DescribeHaVips shows it (true state), or None."""
+        with self.state.lock:
+            return vpc_havip.view_of(self.state, havip_id)
+
+    def ens_eip(self, allocation_id):
+        """The ENS EIP as DescribeEnsEipAddresses shows it (true state), or None."""
+        with self.state.lock:
+            return ens_eip.view_of(self.state, allocation_id)
+
     def set_transition(self, seconds):
         self.transition_seconds = float(seconds)
+
+    def set_rate_limit(self, per_second, actions=None):
+        """At most ``per_second`` requests per action per rolling second (None/0: off); see ratelimit.py."""
+        self.rate_limit.configure(per_second, actions)
 
     def reset(self):
         """Back to the seed: state, issued credentials, nonces, calls, client tokens and faults."""
@@ -131,6 +153,9 @@ class Emulator:
                 "transition_seconds": self.transition_seconds,
                 "eips": {i: self.state.eip_view(e) for i, e in self.state.eips.items()},
                 "havips": {i: self.state.havip_view(h) for i, h in self.state.havips.items()},
+                "vpc_havips": {h["HaVipId"]: vpc_havip.view(self.state, h) for h in vpc_havip.havips(self.state)},
+                "ens_eips": {i: ens_eip.view(self.state, e) for i, e in self.state.ens_eips.items()},
+                **self.rate_limit.settings(),
                 "faults": self.faults.active(),
             }
 
@@ -157,6 +182,8 @@ class Emulator:
             identity = self.verifier.verify(request.method, request.path, request.query, request.params,
                                             request.headers, request.body)
             record.update(signature=identity.style, access_key_id=identity.access_key_id)
+            if not self.rate_limit.admit(action):
+                raise errors.throttled()
             fault = self.faults.take(action)
             if fault and fault.kind in ("throttle", "unavailable", "task_conflict", "system_busy"):
                 raise fault.error()
@@ -259,7 +286,12 @@ class Emulator:
         if route == ("POST", "/_emulator/config"):
             if "transition_seconds" in payload:
                 self.set_transition(payload["transition_seconds"])
-            return Response(200, {"transition_seconds": self.transition_seconds})
+            if "rate_limit" in payload:
+                try:
+                    self.set_rate_limit(payload["rate_limit"], payload.get("rate_limit_actions"))
+                except (TypeError, ValueError) as err:
+                    return Response(400, {"error": str(err)})
+            return Response(200, {"transition_seconds": self.transition_seconds, **self.rate_limit.settings()})
         return Response(404, {"error": f"no control endpoint {request.method} {request.path}"})
 
     # ---- ECS instance metadata -----------------------------------------------------------------
