@@ -120,7 +120,7 @@ class AlibabaClient:
 
     def __init__(self, endpoint, version, credentials, session=None, connect_timeout=10.0,
                  read_timeout=30.0, max_retry_time=60.0, clock=time.monotonic, sleep=time.sleep,
-                 rand=random.random):
+                 rand=random.random, pacer=None):
         self.endpoint = endpoint.rstrip("/")
         self.host = urlsplit(self.endpoint).netloc
         self.version = version
@@ -129,6 +129,9 @@ class AlibabaClient:
         self.timeout = (connect_timeout, read_timeout)
         self.max_retry_time = max_retry_time
         self._clock, self._sleep, self._rand = clock, sleep, rand
+        # Optional shared backoff (module_utils/_pacer.py) when several threads use this client: it spaces
+        # every attempt and takes over the waiting after a throttled answer, so all threads slow down together.
+        self.pacer = pacer
 
     # ---- public ---------------------------------------------------------------------
 
@@ -147,18 +150,28 @@ class AlibabaClient:
         attempt = 0
         while True:
             attempt += 1
+            ticket = self.pacer.before_send() if self.pacer else None
             try:
-                return self._send_once(action, query, method)
+                answer = self._send_once(action, query, method)
             except _Retry as retry:
                 error = retry.error
                 error.attempts = attempt
                 if not (retry.safe_for_any_call or resend_unknown):
                     error.transitional = True
                     raise error
-                wait = self._backoff(attempt) if retry.retry_after is None else retry.retry_after
+                paced = self.pacer is not None and "Throttling" in error.code
+                if paced:
+                    wait = self.pacer.throttled(ticket, retry.retry_after)
+                else:
+                    wait = self._backoff(attempt) if retry.retry_after is None else retry.retry_after
                 if self._clock() + wait > deadline:
                     raise error
-                self._sleep(wait)
+                if not paced:
+                    self._sleep(wait)
+                continue
+            if self.pacer:
+                self.pacer.succeeded()
+            return answer
 
     # ---- one attempt ------------------------------------------------------------------
 

@@ -1,15 +1,19 @@
 # -*- coding: utf-8 -*-
 # Copyright: alicloud.network contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the collection knows about VPC elastic IP addresses: statuses, reads and the shapes modules return.
+"""What the collection knows about VPC elastic IP addresses: statuses, reads, the shapes modules return, and
+what one association asks (EipGoal: the decision, the calls and their predictions).
 
-Used by eip_association (the association engine) and eip_info, so both read and show an EIP the same way.
+Used by eip_association's single form (the association engine), its list forms (_eip_many.py) and eip_info, so
+every one reads, decides about and shows an EIP the same way.
 """
 
 from __future__ import annotations
 
 import ipaddress
 
+from ansible_collections.alicloud.network.plugins.module_utils._association import Change
+from ansible_collections.alicloud.network.plugins.module_utils._base import REGION_PATTERN, id_problem
 from ansible_collections.alicloud.network.plugins.module_utils._paging import batches, read_all_pages
 
 # DescribeEipAddresses statuses (API reference and the VPC SDK's model).
@@ -130,7 +134,7 @@ def type_contradiction(instance_id, instance_type):
     if not instance_id:
         return None
     implied = next((kind for prefix, kind in ID_PREFIX_TYPES if instance_id.startswith(prefix)), None)
-    if implied is None and _is_ip(instance_id):
+    if implied is None and is_ip(instance_id):
         implied = "IpAddress"
     if implied is None or implied == instance_type:
         return None
@@ -138,9 +142,161 @@ def type_contradiction(instance_id, instance_type):
             "guesses it)" % (instance_id, implied, instance_type, implied))
 
 
-def _is_ip(value):
+# ---- what one association asks ------------------------------------------------------------------------------
+
+def is_settled(eip):
+    return eip.get("Status") not in TRANSIENT
+
+
+class Blocked(Exception):
+    """The EIP cannot be associated as asked, whatever the task does: `code` names why, str() says it all."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class EipGoal:
+    """One association as the options ask it: eip_association's single form, or one item of its list forms.
+
+    `options` holds the single form's keys (allocation_id, ip_address, instance_id, instance_type,
+    private_ip_address, mode, vpc_id, instance_region_id, client_token, state, allow_reassociation, force).
+    Everything here is a pure decision on an EIP as DescribeEipAddresses shows it; the engines make the calls.
+    """
+
+    def __init__(self, options):
+        self.options = options
+        self.allocation_id = options.get("allocation_id")   # set once an EIP looked up by address is read
+
+    @property
+    def present(self):
+        return self.options["state"] == "present"
+
+    def wanted(self, eip):
+        """True when the EIP is bound (or being bound) exactly as the options ask."""
+        p = self.options
+        if eip.get("InstanceId") != p["instance_id"] or eip.get("InstanceType") != p["instance_type"]:
+            return False
+        if p.get("private_ip_address") and eip.get("PrivateIpAddress") != p["private_ip_address"]:
+            return False
+        if p.get("mode") and (eip.get("Mode") or "NAT") != p["mode"]:
+            return False
+        return not (p.get("instance_region_id")
+                    and eip.get("InstanceRegionId") not in (None, "", p["instance_region_id"]))
+
+    def heading_to_wanted(self, eip):
+        return eip.get("Status") == "Associating" and self.wanted(eip)
+
+    def bound_to_target(self, eip):
+        """For absent: bound to instance_id, or to anything when instance_id is omitted."""
+        return is_bound(eip) and eip["InstanceId"] == (self.options["instance_id"] or eip["InstanceId"])
+
+    def plan(self, eip):
+        """The Changes that bring the EIP where the options ask; raises Blocked when it cannot get there."""
+        if not self.present:
+            return [self.unassociate(eip)] if self.bound_to_target(eip) else []
+        if self.wanted(eip) and (eip.get("Status") == "InUse" or self.heading_to_wanted(eip)):
+            return []   # Associating only when wait=false: on its way, nothing to do
+        self.check_can_associate(eip)
+        if is_bound(eip):
+            return [self.unassociate(eip), self.associate()]
+        return [self.associate()]
+
+    def check_can_associate(self, eip):
+        status, locks = eip.get("Status"), lock_reasons(eip)
+        if status not in SETTLED:
+            raise Blocked("IncorrectEipStatus", "EIP %s is %s; only an Available or InUse EIP can be associated."
+                          % (self.allocation_id, status))
+        if locks:
+            raise Blocked("Locked", "EIP %s is locked (%s) and cannot be associated; unlock it (e.g. settle an "
+                          "overdue payment) first." % (self.allocation_id, ", ".join(locks)))
+        if is_bound(eip) and not self.options["allow_reassociation"]:
+            raise Blocked("AlreadyAssociated", "EIP %s is already associated with %s; set allow_reassociation: "
+                          "true to move it to %s %s." % (self.allocation_id, owner(eip),
+                                                          self.options["instance_type"], self.options["instance_id"]))
+
+    def unassociate(self, eip):
+        """Unbind from the CURRENT owner, with its own ID and type (not the ones the options name)."""
+        params = {"AllocationId": eip["AllocationId"], "InstanceId": eip["InstanceId"],
+                  "InstanceType": eip.get("InstanceType") or "EcsInstance"}
+        if eip.get("InstanceType") == "NetworkInterface" and eip.get("PrivateIpAddress"):
+            params["PrivateIpAddress"] = eip["PrivateIpAddress"]
+        if self.options["force"] and eip.get("InstanceType") == "Nat":
+            params["Force"] = True
+        old_owner = eip["InstanceId"]
+        if not self.present:
+            return Change("UnassociateEipAddress", params,
+                          awaited="EIP %s to be Available (disassociated)" % self.allocation_id,
+                          holds=lambda e: is_settled(e) and e.get("InstanceId") != old_owner)
+        # A reassociation: the service takes the associate only once the EIP is Available again.
+        return Change("UnassociateEipAddress", params,
+                      awaited="EIP %s to be disassociated from %s" % (self.allocation_id, owner(eip)),
+                      holds=lambda e: e.get("Status") == "Available" or self.wanted(e) and e.get("Status") == "InUse")
+
+    def associate(self):
+        p = self.options
+        params = {"AllocationId": self.allocation_id, "InstanceId": p["instance_id"], "InstanceType": p["instance_type"]}
+        for option, name in (("private_ip_address", "PrivateIpAddress"), ("mode", "Mode"), ("vpc_id", "VpcId"),
+                             ("instance_region_id", "InstanceRegionId"), ("client_token", "ClientToken")):
+            if p.get(option):
+                params[name] = p[option]
+        return Change("AssociateEipAddress", params, subject=p["instance_id"],
+                      awaited="EIP %s to be InUse on %s %s" % (self.allocation_id, p["instance_type"], p["instance_id"]),
+                      holds=lambda e: e.get("Status") == "InUse" and self.wanted(e))
+
+    def predict(self, eip, changes, settled=True):
+        """The EIP as it will be once `changes` are made (or, settled=False, while the last one runs)."""
+        if changes[-1].action == "UnassociateEipAddress":
+            return unbound(eip, status="Available" if settled else "Unassociating")
+        eip = dict(eip)
+        eip.update(InstanceId=self.options["instance_id"], InstanceType=self.options["instance_type"],
+                   Status="InUse" if settled else "Associating",
+                   PrivateIpAddress=self.options.get("private_ip_address"), Mode=self.options.get("mode"))
+        return eip
+
+
+def restore_params(old):
+    """AssociateEipAddress parameters that bind an EIP to `old` (the EIP as last seen bound) again."""
+    params = {"AllocationId": old["AllocationId"], "InstanceId": old["InstanceId"],
+              "InstanceType": old.get("InstanceType") or "EcsInstance"}
+    if old.get("InstanceType") == "NetworkInterface":
+        params.update(PrivateIpAddress=old.get("PrivateIpAddress"), Mode=old.get("Mode") or "NAT")
+    return dict((k, v) for k, v in params.items() if v)
+
+
+# ---- input checks, before any API call ------------------------------------------------------------------------
+
+def input_problems(p):
+    """Messages for option values the API would reject or misread; empty when all is well.
+
+    `p` has the single form's keys: the module's options, or one item of a list form.
+    """
+    problems = [id_problem(option, p.get(option)) for option in ("allocation_id", "instance_id", "vpc_id")]
+    problems = [problem for problem in problems if problem]
+    for option in ("ip_address", "private_ip_address"):
+        if p.get(option) is not None and not is_ip(p[option], version=4 if option == "ip_address" else None):
+            problems.append("%s %r is not a valid IP address" % (option, p[option]))
+    if p["state"] == "present":
+        if p["instance_type"] == "IpAddress" and p["instance_id"] and not is_ip(p["instance_id"]):
+            problems.append("instance_id must be an IP address with instance_type IpAddress, got %r" % p["instance_id"])
+        if p.get("mode") and p["instance_type"] != "NetworkInterface":
+            problems.append("mode is only accepted with instance_type NetworkInterface")
+        if p.get("vpc_id") and p["instance_type"] != "IpAddress":
+            problems.append("vpc_id is only accepted with instance_type IpAddress")
+        problems.append(type_contradiction(p["instance_id"], p["instance_type"]))
+    if p.get("instance_region_id") is not None and not REGION_PATTERN.fullmatch(p["instance_region_id"]):
+        problems.append("instance_region_id %r does not look like a region id (e.g. cn-hangzhou)"
+                        % p["instance_region_id"])
+    token = p.get("client_token")
+    if token is not None and (not token or len(token) > 64 or not token.isascii() or not token.isprintable()):
+        problems.append("client_token must be 1 to 64 printable ASCII characters")
+    return [problem for problem in problems if problem]
+
+
+def is_ip(value, version=None):
     try:
-        ipaddress.ip_address(value)
+        address = ipaddress.ip_address(value)
     except ValueError:
         return False
-    return True
+    return version is None or address.version == version

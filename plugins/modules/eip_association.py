@@ -309,11 +309,9 @@ error:
       type: str
 """
 
-import ipaddress
-
-from ansible_collections.alicloud.network.plugins.module_utils import _eip
-from ansible_collections.alicloud.network.plugins.module_utils._association import AssociationTask, Change
-from ansible_collections.alicloud.network.plugins.module_utils._base import REGION_PATTERN, AlicloudModule, id_problem
+from ansible_collections.alicloud.network.plugins.module_utils import _eip, _eip_many
+from ansible_collections.alicloud.network.plugins.module_utils._association import AssociationTask
+from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
 from ansible_collections.alicloud.network.plugins.module_utils._waiter import WaitTimeout, wait_until
 
@@ -321,21 +319,26 @@ INSTANCE_TYPES = ["EcsInstance", "SlbInstance", "Nat", "NetworkInterface", "HaVi
 
 
 class EipAssociation(AssociationTask):
-    """present / absent for one EIP."""
+    """present / absent for one EIP. The decisions are the EipGoal's (module_utils/_eip.py), shared with the
+    list forms (module_utils/_eip_many.py)."""
 
     result_key = "association"
 
     def __init__(self, module):
         super().__init__(module)
-        self.allocation_id = self.params["allocation_id"]
+        self.goal = _eip.EipGoal(self.params)
         self.moved_from = None      # the previous owner, once a reassociation has unbound the EIP from it
+
+    @property
+    def allocation_id(self):
+        return self.goal.allocation_id
 
     # ---- reading --------------------------------------------------------------------------------------------
 
     def read(self):
         eip = _eip.read_eip(self.module.call, self.allocation_id, self.params["ip_address"])
         if eip is not None:
-            self.allocation_id = eip["AllocationId"]   # later reads go by ID, even when looked up by address
+            self.goal.allocation_id = eip["AllocationId"]   # later reads go by ID, even when looked up by address
         return eip
 
     def not_found(self):
@@ -348,91 +351,26 @@ class EipAssociation(AssociationTask):
     def describe_state(self, eip):
         return "EIP %s %s" % (self.allocation_id, _eip.describe_state(eip))
 
-    def is_settled(self, eip):
-        return eip.get("Status") not in _eip.TRANSIENT
-
-    def heading_to_wanted(self, eip):
-        return eip.get("Status") == "Associating" and self.wanted(eip)
-
+    is_settled = staticmethod(_eip.is_settled)
     view = staticmethod(_eip.association_view)
     diff_view = staticmethod(_eip.diff_view)
 
-    # ---- deciding -------------------------------------------------------------------------------------------
+    # ---- deciding (the goal's) ------------------------------------------------------------------------------
+
+    def heading_to_wanted(self, eip):
+        return self.goal.heading_to_wanted(eip)
 
     def wanted(self, eip):
-        """True when the EIP is bound (or being bound) exactly as the options ask."""
-        p = self.params
-        if eip.get("InstanceId") != p["instance_id"] or eip.get("InstanceType") != p["instance_type"]:
-            return False
-        if p["private_ip_address"] and eip.get("PrivateIpAddress") != p["private_ip_address"]:
-            return False
-        if p["mode"] and (eip.get("Mode") or "NAT") != p["mode"]:
-            return False
-        return not (p["instance_region_id"]
-                    and eip.get("InstanceRegionId") not in (None, "", p["instance_region_id"]))
-
-    def bound_to_target(self, eip):
-        """For absent: bound to instance_id, or to anything when instance_id is omitted."""
-        return _eip.is_bound(eip) and eip["InstanceId"] == (self.params["instance_id"] or eip["InstanceId"])
+        return self.goal.wanted(eip)
 
     def plan(self, eip):
-        if self.params["state"] == "absent":
-            return [self.unassociate(eip)] if self.bound_to_target(eip) else []
-        if self.wanted(eip) and (eip.get("Status") == "InUse" or self.heading_to_wanted(eip)):
-            return []   # Associating only when wait=false: on its way, nothing to do
-        self.check_can_associate(eip)
-        if _eip.is_bound(eip):
-            return [self.unassociate(eip), self.associate()]
-        return [self.associate()]
-
-    def check_can_associate(self, eip):
-        status, locks = eip.get("Status"), _eip.lock_reasons(eip)
-        if status not in _eip.SETTLED:
-            self.fail("EIP %s is %s; only an Available or InUse EIP can be associated." % (self.allocation_id, status))
-        if locks:
-            self.fail("EIP %s is locked (%s) and cannot be associated; unlock it (e.g. settle an overdue payment) "
-                      "first." % (self.allocation_id, ", ".join(locks)))
-        if _eip.is_bound(eip) and not self.params["allow_reassociation"]:
-            self.fail("EIP %s is already associated with %s; set allow_reassociation: true to move it to %s %s."
-                      % (self.allocation_id, _eip.owner(eip), self.params["instance_type"],
-                         self.params["instance_id"]))
-
-    def unassociate(self, eip):
-        """Unbind from the CURRENT owner, with its own ID and type (not the ones the options name)."""
-        params = {"AllocationId": eip["AllocationId"], "InstanceId": eip["InstanceId"],
-                  "InstanceType": eip.get("InstanceType") or "EcsInstance"}
-        if eip.get("InstanceType") == "NetworkInterface" and eip.get("PrivateIpAddress"):
-            params["PrivateIpAddress"] = eip["PrivateIpAddress"]
-        if self.params["force"] and eip.get("InstanceType") == "Nat":
-            params["Force"] = True
-        old_owner = eip["InstanceId"]
-        if self.params["state"] == "absent":
-            return Change("UnassociateEipAddress", params, awaited="EIP %s to be Available (disassociated)"
-                          % self.allocation_id, holds=lambda e: self.is_settled(e) and e.get("InstanceId") != old_owner)
-        # A reassociation: the service takes the associate only once the EIP is Available again.
-        return Change("UnassociateEipAddress", params,
-                      awaited="EIP %s to be disassociated from %s" % (self.allocation_id, _eip.owner(eip)),
-                      holds=lambda e: e.get("Status") == "Available" or self.wanted(e) and e.get("Status") == "InUse")
-
-    def associate(self):
-        p = self.params
-        params = {"AllocationId": self.allocation_id, "InstanceId": p["instance_id"], "InstanceType": p["instance_type"]}
-        for option, name in (("private_ip_address", "PrivateIpAddress"), ("mode", "Mode"), ("vpc_id", "VpcId"),
-                             ("instance_region_id", "InstanceRegionId"), ("client_token", "ClientToken")):
-            if p[option]:
-                params[name] = p[option]
-        return Change("AssociateEipAddress", params, subject=p["instance_id"],
-                      awaited="EIP %s to be InUse on %s %s" % (self.allocation_id, p["instance_type"], p["instance_id"]),
-                      holds=lambda e: e.get("Status") == "InUse" and self.wanted(e))
+        try:
+            return self.goal.plan(eip)
+        except _eip.Blocked as blocked:
+            self.fail(blocked.message)
 
     def predict(self, eip, changes, settled=True):
-        if changes[-1].action == "UnassociateEipAddress":
-            return _eip.unbound(eip, status="Available" if settled else "Unassociating")
-        eip = dict(eip)
-        eip.update(InstanceId=self.params["instance_id"], InstanceType=self.params["instance_type"],
-                   Status="InUse" if settled else "Associating", PrivateIpAddress=self.params["private_ip_address"],
-                   Mode=self.params["mode"])
-        return eip
+        return self.goal.predict(eip, changes, settled)
 
     # ---- what the engine asks when things go wrong -----------------------------------------------------------
 
@@ -475,77 +413,48 @@ class EipAssociation(AssociationTask):
         old, self.moved_from = self.moved_from, None
         if old is None or (self.last_seen and _eip.is_bound(self.last_seen)):
             return None
-        params = {"AllocationId": old["AllocationId"], "InstanceId": old["InstanceId"],
-                  "InstanceType": old.get("InstanceType") or "EcsInstance"}
-        if old.get("InstanceType") == "NetworkInterface":
-            params.update(PrivateIpAddress=old.get("PrivateIpAddress"), Mode=old.get("Mode") or "NAT")
         try:
-            self.module.call("AssociateEipAddress", dict((k, v) for k, v in params.items() if v), mutating=True)
+            self.module.call("AssociateEipAddress", _eip.restore_params(old), mutating=True)
         except ApiError as err:
             return ("The EIP had been disassociated from %s and could not be associated with it again (%s): do that "
                     "by hand." % (_eip.owner(old), err.code))
         return "The EIP had been disassociated from %s; it is being associated with it again." % _eip.owner(old)
 
 
-# ---- input checks, before any API call ------------------------------------------------------------------------
-
-def input_problems(p):
-    """Messages for option values the API would reject or misread; empty when all is well."""
-    problems = [id_problem(option, p.get(option)) for option in ("allocation_id", "instance_id", "vpc_id")]
-    problems = [problem for problem in problems if problem]
-    for option in ("ip_address", "private_ip_address"):
-        if p.get(option) is not None and not is_ip(p[option], version=4 if option == "ip_address" else None):
-            problems.append("%s %r is not a valid IP address" % (option, p[option]))
-    if p["state"] == "present":
-        if p["instance_type"] == "IpAddress" and p["instance_id"] and not is_ip(p["instance_id"]):
-            problems.append("instance_id must be an IP address with instance_type IpAddress, got %r" % p["instance_id"])
-        if p["mode"] and p["instance_type"] != "NetworkInterface":
-            problems.append("mode is only accepted with instance_type NetworkInterface")
-        if p["vpc_id"] and p["instance_type"] != "IpAddress":
-            problems.append("vpc_id is only accepted with instance_type IpAddress")
-        problems.append(_eip.type_contradiction(p["instance_id"], p["instance_type"]))
-    if p["instance_region_id"] is not None and not REGION_PATTERN.fullmatch(p["instance_region_id"]):
-        problems.append("instance_region_id %r does not look like a region id (e.g. cn-hangzhou)"
-                        % p["instance_region_id"])
-    token = p["client_token"]
-    if token is not None and (not token or len(token) > 64 or not token.isascii() or not token.isprintable()):
-        problems.append("client_token must be 1 to 64 printable ASCII characters")
-    return [problem for problem in problems if problem]
-
-
-def is_ip(value, version=None):
-    try:
-        address = ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return version is None or address.version == version
+# The input checks live in module_utils/_eip.py, shared with the list forms' items.
+input_problems = _eip.input_problems
 
 
 def main():
+    single = dict(
+        allocation_id=dict(type="str"),
+        ip_address=dict(type="str"),
+        instance_id=dict(type="str"),
+        instance_type=dict(type="str", default="EcsInstance", choices=INSTANCE_TYPES),
+        private_ip_address=dict(type="str"),
+        mode=dict(type="str", choices=["NAT", "MULTI_BINDED", "BINDED"]),
+        vpc_id=dict(type="str"),
+        instance_region_id=dict(type="str"),
+        client_token=dict(type="str", no_log=False),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        allow_reassociation=dict(type="bool", default=False),
+        force=dict(type="bool", default=False),
+    )
     module = AlicloudModule(
-        argument_spec=dict(
-            allocation_id=dict(type="str"),
-            ip_address=dict(type="str"),
-            instance_id=dict(type="str"),
-            instance_type=dict(type="str", default="EcsInstance", choices=INSTANCE_TYPES),
-            private_ip_address=dict(type="str"),
-            mode=dict(type="str", choices=["NAT", "MULTI_BINDED", "BINDED"]),
-            vpc_id=dict(type="str"),
-            instance_region_id=dict(type="str"),
-            client_token=dict(type="str", no_log=False),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-            allow_reassociation=dict(type="bool", default=False),
-            force=dict(type="bool", default=False),
-        ),
+        argument_spec=dict(single, **_eip_many.argument_spec(single)),
         product="vpc", supports_check_mode=True, waits=True,
-        required_one_of=[["allocation_id", "ip_address"]],
-        mutually_exclusive=[["allocation_id", "ip_address"]],
-        required_if=[["state", "present", ["instance_id"]], ["instance_type", "IpAddress", ["vpc_id"]]],
+        required_one_of=[["allocation_id", "ip_address", "associations", "allocation_ids"]],
+        mutually_exclusive=[["allocation_id", "ip_address"]] + _eip_many.MUTUALLY_EXCLUSIVE,
+        required_if=[["state", "present", ["instance_id", "associations"], True],
+                     ["instance_type", "IpAddress", ["vpc_id"]]],
     )
     problems = input_problems(module.params)
     if problems:
         module.fail("Invalid options: %s." % "; ".join(problems))
-    EipAssociation(module).run()
+    if _eip_many.wanted_many(module.params):
+        _eip_many.run(module)   # the list forms: module_utils/_eip_many.py
+    else:
+        EipAssociation(module).run()
 
 
 if __name__ == "__main__":
