@@ -20,9 +20,9 @@ import random
 import threading
 import time
 
-FIRST_INTERVAL = 0.05   # seconds between requests after the first throttled answer
+FIRST_INTERVAL = 0.1    # seconds between requests after the first throttled answer
 MAX_INTERVAL = 5.0      # never slower than one request per this many seconds
-EASE = 0.9              # each accepted answer shortens the spacing by this factor...
+EASE = 0.95             # each accepted answer shortens the spacing by this factor...
 FLOOR = 0.01            # ...and below this there is no spacing at all
 
 
