@@ -1,8 +1,10 @@
-"""Benchmarks of alicloud.network against the emulator (issue 8). Not part of the test suite.
+"""Benchmarks of alicloud.network against the emulator (issues 8 and 14). Not part of the test suite.
 
 Each figure is taken in the same run as the floor it is compared with, so the ratios hold on a slow or busy
 machine even where the absolute times do not. Run with ``make bench`` (or ``scripts/bench.sh [--quick]``);
-the table is printed and written into docs/performance.md between its bench markers.
+the table is printed and written into docs/performance.md between its bench markers, and the scale figure
+(loop, one host each, one task with `associations`) is drawn into docs/eip-association-scale.png (matplotlib,
+a bench-only dependency: bench/requirements.txt, installed by scripts/bench.sh).
 """
 from __future__ import annotations
 
@@ -158,39 +160,132 @@ class Bench:
         self.rows.append(("import: official VPC SDK client over bare AnsibleModule", "(comparison)",
                           f"+{t_sdk - t_bare:.3f} s, +{m_sdk - m_bare:.1f} MB", "-"))
 
-    # 5. Scale ---------------------------------------------------------------------------------------------------
-    def scale(self, sizes=(50, 200), forks: int = 10):
-        for size in sizes:
+    # 5. Scale, and 6. many associations in one task (issue 14) --------------------------------------------------
+    def loop_play(self, size: int) -> str:
+        return play(
+            "    - name: associate many\n      alicloud.network.eip_association:\n"
+            "        allocation_id: \"{{ 'eip-emu%04d' | format(item) }}\"\n"
+            "        instance_id: \"{{ 'i-emuecs%04d' | format(item) }}\"\n"
+            f"      loop: \"{{{{ range(1, {size} + 1) | list }}}}\"\n")
+
+    def hosts_inventory(self, size: int) -> Path:
+        inventory = self.workdir / f"hosts-{size}.ini"
+        inventory.write_text("[eips]\n" + "".join(
+            f"h{n} ansible_connection=local ansible_python_interpreter={sys.executable} eip={eip(n)} ecs={ecs(n)}\n"
+            for n in range(1, size + 1)), encoding="utf-8")
+        return inventory
+
+    HOSTS_PLAY = play("    - name: associate per host\n      alicloud.network.eip_association:\n"
+                      "        allocation_id: \"{{ eip }}\"\n        instance_id: \"{{ ecs }}\"\n", "eips")
+
+    @staticmethod
+    def many_play(size: int, name: str = "associate all") -> str:
+        items = [{"allocation_id": eip(n), "instance_id": ecs(n)} for n in range(1, size + 1)]
+        return play(f"    - name: {name}\n      alicloud.network.eip_association:\n"
+                    f"        associations: {json.dumps(items)}\n")
+
+    def scale(self, sizes=(50, 200), figure_sizes=(10, 50, 100, 200), forks: int = 10):
+        """Loop, one host each (forks 10) and one task with `associations`, at every size of the figure; the
+        ping floors at the table's sizes. Returns {shape: {size: seconds}} for the figure."""
+        times: dict[str, dict[int, float]] = {"loop": {}, "hosts": {}, "one task": {}}
+        for size in sorted(set(sizes) | set(figure_sizes)):
             self.emu.reset()
             self.emu.set_transition(0.5)
-            loop = play(
-                "    - name: associate many\n      alicloud.network.eip_association:\n"
-                "        allocation_id: \"{{ 'eip-emu%04d' | format(item) }}\"\n"
-                "        instance_id: \"{{ 'i-emuecs%04d' | format(item) }}\"\n"
-                f"      loop: \"{{{{ range(1, {size} + 1) | list }}}}\"\n")
-            ping_loop = play(f"    - name: ping many\n      ansible.builtin.ping:\n      loop: \"{{{{ range(1, {size} + 1) | list }}}}\"\n")
             mark = len(self.emu.calls)
-            t_loop = timed(lambda: check(self.runner.playbook(loop)))[0]
+            t_loop = timed(lambda: check(self.runner.playbook(self.loop_play(size))))[0]
             loop_calls = sum(self.calls_since(mark).values())
-            t_ping_loop = timed(lambda: check(self.runner.playbook(ping_loop)))[0]
-            self.rows.append((f"scale: {size} EIPs, one task with a loop", "(growth)",
-                              f"{t_loop:.1f} s ({loop_calls} calls) vs ping {t_ping_loop:.1f} s", "-"))
 
             self.emu.reset()
-            inventory = self.workdir / f"hosts-{size}.ini"
-            inventory.write_text("[eips]\n" + "".join(
-                f"h{n} ansible_connection=local ansible_python_interpreter={sys.executable} eip={eip(n)} ecs={ecs(n)}\n"
-                for n in range(1, size + 1)), encoding="utf-8")
-            hosts_play = play("    - name: associate per host\n      alicloud.network.eip_association:\n"
-                              "        allocation_id: \"{{ eip }}\"\n        instance_id: \"{{ ecs }}\"\n", "eips")
-            ping_hosts = play("    - name: ping per host\n      ansible.builtin.ping:\n", "eips")
+            inventory = self.hosts_inventory(size)
             mark = len(self.emu.calls)
-            t_hosts = timed(lambda: check(self.runner.playbook(hosts_play, "-f", str(forks), inventory=inventory)))[0]
+            t_hosts = timed(lambda: check(self.runner.playbook(self.HOSTS_PLAY, "-f", str(forks),
+                                                               inventory=inventory)))[0]
             host_calls = sum(self.calls_since(mark).values())
-            t_ping_hosts = timed(lambda: check(self.runner.playbook(ping_hosts, "-f", str(forks), inventory=inventory)))[0]
+
+            self.emu.reset()
+            mark = len(self.emu.calls)
+            t_many = timed(lambda: check(self.runner.playbook(self.many_play(size))))[0]
+            many_calls = self.emu.calls[mark:]
+            times["loop"][size], times["hosts"][size], times["one task"][size] = t_loop, t_hosts, t_many
+            if size not in sizes:
+                continue
+            ping_loop = play(f"    - name: ping many\n      ansible.builtin.ping:\n"
+                             f"      loop: \"{{{{ range(1, {size} + 1) | list }}}}\"\n")
+            ping_hosts = play("    - name: ping per host\n      ansible.builtin.ping:\n", "eips")
+            t_ping_loop = timed(lambda: check(self.runner.playbook(ping_loop)))[0]
+            t_ping_hosts = timed(lambda: check(self.runner.playbook(ping_hosts, "-f", str(forks),
+                                                                    inventory=inventory)))[0]
+            self.rows.append((f"scale: {size} EIPs, one task with a loop", "(growth)",
+                              f"{t_loop:.1f} s ({loop_calls} calls) vs ping {t_ping_loop:.1f} s", "-"))
             self.rows.append((f"scale: {size} EIPs, {size} hosts, forks {forks}", "(growth)",
                               f"{t_hosts:.1f} s ({host_calls} calls) vs ping {t_ping_hosts:.1f} s",
                               f"{t_hosts / t_ping_hosts:.2f}x ping"))
+            self.many_rows(size, t_many, many_calls, t_hosts, forks)
+        return times
+
+    def many_rows(self, size, t_many, calls, t_hosts, forks):
+        """The issue-14 targets for `associations` from Available, measured in the same run as the loop and the
+        hosts play: time <= 1/10 of the hosts play, one effective Associate per EIP, <= 4 Describe per poll."""
+        effective = [c for c in self.emu.mutating_calls("AssociateEipAddress") if c in calls]
+        rounds = describe_rounds(calls)
+        ratio = t_many / t_hosts
+        counts: dict[str, int] = {}
+        for call in calls:
+            counts[call["action"]] = counts.get(call["action"], 0) + 1
+        self.rows.append((f"one task: {size} associations from Available", f"<= 1/10 of {size} hosts",
+                          f"{t_many:.1f} s vs {t_hosts:.1f} s = 1/{t_hosts / t_many:.0f} ({json.dumps(counts)})",
+                          "met" if ratio <= 0.1 else "MISSED"))
+        once = len(effective) == size and len({c["params"]["AllocationId"] for c in effective}) == size
+        self.rows.append((f"one task: {size} associations, effective Associate per EIP", "exactly 1",
+                          f"{len(effective)} for {size} EIPs", "met" if once else "MISSED"))
+        worst = max(len(r) for r in rounds)
+        target = -(-size // 50)
+        self.rows.append((f"one task: {size} associations, Describe per poll round", f"<= {min(4, target)}",
+                          f"at most {worst} in {len(rounds)} rounds (first read included)",
+                          "met" if worst <= min(4, target) else "MISSED"))
+
+    def many_nothing_to_do(self, size: int = 200, repeats: int = 3):
+        """200 associations that already hold: the calls (4 reads of 50), and the time against one single-form
+        task with nothing to do."""
+        self.emu.reset()
+        self.emu.set_transition(0.5)
+        book = self.many_play(size)
+        check(self.runner.playbook(book))
+        single = play(eip_task("one", eip(1), ecs(1)))
+        mark = len(self.emu.calls)
+        check(self.runner.playbook(book))
+        calls = self.calls_since(mark)
+        ones, manys = [], []
+        for _round in range(repeats):
+            ones.append(timed(lambda: check(self.runner.playbook(single)))[0])
+            manys.append(timed(lambda: check(self.runner.playbook(book)))[0])
+        one, many = statistics.median(ones), statistics.median(manys)
+        target_calls = -(-size // 50)
+        self.rows.append((f"one task: {size} associations already done, calls", f"{target_calls} Describe",
+                          json.dumps(calls), "met" if calls == {"DescribeEipAddresses": target_calls} else "MISSED"))
+        self.rows.append((f"one task: {size} already done vs one nothing-to-do task", "<= 1.5x",
+                          f"{many:.2f} s vs {one:.2f} s = {many / one:.2f}x", "met" if many <= 1.5 * one else "MISSED"))
+
+    def throttled_many(self, size: int = 100, per_second: int = 5):
+        """`associations` under the emulator's rate limit: converges, one effective Associate per EIP, and how
+        many attempts were throttled (the shared backoff keeps that a fraction, not a storm)."""
+        self.emu.reset()
+        self.emu.set_transition(0.5)
+        self.emu.set_rate_limit(per_second, actions=["AssociateEipAddress"])
+        try:
+            mark = len(self.emu.calls)
+            t_many = timed(lambda: check(self.runner.playbook(self.many_play(size))))[0]
+            calls = self.emu.calls[mark:]
+        finally:
+            self.emu.set_rate_limit(None)
+        attempts = [c for c in calls if c["action"] == "AssociateEipAddress"]
+        throttled = [c for c in attempts if c["code"] == "Throttling.User"]
+        effective = [c for c in self.emu.mutating_calls("AssociateEipAddress") if c in calls]
+        floor = size / per_second
+        once = len(effective) == size and len({c["params"]["AllocationId"] for c in effective}) == size
+        self.rows.append((f"one task: {size} associations, rate limit {per_second}/s", "converges, 1 Associate/EIP",
+                          f"{t_many:.1f} s (limit alone: {floor:.0f} s), {len(throttled)} throttled of "
+                          f"{len(attempts)} attempts, {len(effective)} effective", "met" if once else "MISSED"))
 
     def table(self) -> str:
         lines = ["| measure | target | result | verdict |", "|---|---|---|---|"]
@@ -199,6 +294,50 @@ class Bench:
 
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+FIGURE = REPO_ROOT / "docs" / "eip-association-scale.png"
+
+
+def describe_rounds(calls) -> list[list[dict]]:
+    """The DescribeEipAddresses calls grouped into read rounds: a round reads disjoint batches of IDs, so a call
+    naming an ID already read in the current round starts the next one."""
+    rounds: list[list[dict]] = []
+    seen: set[str] = set()
+    for call in calls:
+        if call["action"] != "DescribeEipAddresses" or not call["params"].get("AllocationId"):
+            continue
+        ids = set(call["params"]["AllocationId"].split(","))
+        if not rounds or ids & seen:
+            rounds.append([])
+            seen = set()
+        rounds[-1].append(call)
+        seen |= ids
+    return rounds or [[]]
+
+
+def draw_figure(times: dict, path: Path) -> str:
+    """Time against number of associations for the three shapes, as a PNG (matplotlib: bench/requirements.txt)."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "matplotlib is not installed (pip install -r bench/requirements.txt): no figure drawn"
+    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
+    styles = {"loop": "o-", "hosts": "s-", "one task": "^-"}
+    labels = {"loop": "one task with a loop", "hosts": "one host each, forks 10",
+              "one task": "one task, associations (parallelism 10)"}
+    for shape, points in times.items():
+        sizes = sorted(points)
+        ax.plot(sizes, [points[n] for n in sizes], styles[shape], label=labels[shape])
+    ax.set_xlabel("EIP associations (from Available, 0.5 s transition)")
+    ax.set_ylabel("wall time of ansible-playbook (s)")
+    ax.set_title("eip_association at scale (emulator, %d cores)" % (os.cpu_count() or 0))
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return "figure written to %s" % path.relative_to(REPO_ROOT)
 
 
 def write_results(path: Path, block: str) -> None:
@@ -222,9 +361,13 @@ def main() -> int:
             bench.task_time(tasks=5 if args.quick else 20, repeats=1 if args.quick else 3)
             bench.convergence((0.5,) if args.quick else (0.5, 2.0, 10.0))
             bench.start_cost()
-            bench.scale((10,) if args.quick else (50, 200))
+            times = bench.scale((20,) if args.quick else (50, 200),
+                                figure_sizes=(10, 20) if args.quick else (10, 50, 100, 200))
+            bench.many_nothing_to_do(size=50 if args.quick else 200, repeats=1 if args.quick else 3)
+            bench.throttled_many(size=30 if args.quick else 100)
         finally:
             bench.close()
+    print(draw_figure(times, FIGURE))
     table = bench.table()
     print(table)
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())

@@ -5,5 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
+.venv/bin/python -m pip install -q -r bench/requirements.txt   # matplotlib, for the scale figure
 export PATH="$PWD/.venv/bin:$PATH"
 exec python bench/run.py "$@"

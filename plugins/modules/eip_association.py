@@ -22,13 +22,21 @@ description:
     real state instead of failing when that state is the one requested. All of this is bounded by O(wait_timeout).
   - Uses the VPC API (C(AssociateEipAddress), C(UnassociateEipAddress), C(DescribeEipAddresses)) directly over
     HTTPS; the Alibaba Cloud SDK is not needed.
+  - Many associations in one task, far faster than a loop, with O(associations) (a list of associations) or
+    O(allocation_ids) (a set of EIPs on one NAT gateway or network interface). Every item is checked before any
+    call; the EIPs are read 50 per C(DescribeEipAddresses) call; the calls run in parallel (O(parallelism)),
+    slowing down together when the API throttles; all pending items are polled together. A NAT gateway's new
+    EIPs (and a network interface's in C(MULTI_BINDED) mode) are associated with C(AssociateEipAddressBatch).
+    Each item is decided exactly as the single form decides. When some items fail the task fails, naming each
+    with its error code and hint, and reports every item (the others stay done).
 author:
   - alicloud.network contributors (!UNKNOWN)
 options:
   allocation_id:
     description:
       - The ID of the EIP, for example V(eip-2zeerraiwb7ujsxdc1234).
-      - Exactly one of O(allocation_id) and O(ip_address) is required.
+      - Exactly one of O(allocation_id) and O(ip_address) is required, unless O(associations) or
+        O(allocation_ids) is given.
     type: str
   ip_address:
     description:
@@ -42,6 +50,7 @@ options:
       - Required when O(state=present).
       - With O(state=absent), the EIP is only disassociated when it is bound to this instance; when omitted, the
         EIP is disassociated from whatever it is bound to.
+      - With O(allocation_ids), the NAT gateway or network interface that holds the set.
     type: str
   instance_type:
     description:
@@ -50,6 +59,8 @@ options:
         V(NetworkInterface) a secondary elastic network interface; V(HaVip) a VPC HAVIP; V(IpAddress) an IP address
         in a VPC that has an IPv4 gateway (needs O(vpc_id)).
       - With O(state=absent) it is not used; the module disassociates using the type the EIP reports.
+      - With O(allocation_ids), V(Nat) or V(NetworkInterface). With O(associations), the type of the items that
+        do not give their own.
     type: str
     default: EcsInstance
     choices: [EcsInstance, SlbInstance, Nat, NetworkInterface, HaVip, IpAddress]
@@ -65,6 +76,8 @@ options:
       - The association mode; only with O(instance_type=NetworkInterface).
       - V(NAT) NAT mode; V(MULTI_BINDED) multi-EIP-to-ENI mode; V(BINDED) cut-through mode.
       - When omitted the service uses V(NAT) and the current mode is not compared.
+      - With O(allocation_ids) on a network interface, V(MULTI_BINDED) lets the set be associated with
+        C(AssociateEipAddressBatch) calls (the API requires that mode); other modes use one call per EIP.
     type: str
     choices: [NAT, MULTI_BINDED, BINDED]
   vpc_id:
@@ -87,6 +100,8 @@ options:
     description:
       - V(present) the EIP is associated with O(instance_id).
       - V(absent) the EIP is not associated (with O(instance_id) when given).
+      - With O(associations), the state of the items that do not give their own; with O(allocation_ids), the
+        state of every EIP of the set.
     type: str
     default: present
     choices: [present, absent]
@@ -121,6 +136,71 @@ options:
         again after a busy answer from the API. On timeout the task fails naming the last state seen.
     type: int
     default: 300
+  associations:
+    description:
+      - Many associations in one task. Each item takes the keys of the single form below; O(allow_reassociation),
+        O(force), O(wait), O(wait_timeout) and the connection options of the task apply to every item.
+      - Mutually exclusive with O(allocation_id), O(ip_address), O(instance_id), O(private_ip_address), O(mode),
+        O(vpc_id), O(instance_region_id), O(client_token) and O(allocation_ids).
+      - Checked before any call; an EIP listed twice, or asked on two instances, is refused.
+      - O(wait_timeout) is the budget of the whole task, not of each item.
+    type: list
+    elements: dict
+    suboptions:
+      allocation_id:
+        description: The ID of the EIP. Exactly one of O(associations[].allocation_id) and
+          O(associations[].ip_address) is required.
+        type: str
+      ip_address:
+        description: The public IPv4 address of the EIP.
+        type: str
+      instance_id:
+        description: As O(instance_id); required when the item's state is V(present).
+        type: str
+      instance_type:
+        description: As O(instance_type); when omitted, the task's O(instance_type).
+        type: str
+        choices: [EcsInstance, SlbInstance, Nat, NetworkInterface, HaVip, IpAddress]
+      private_ip_address:
+        description: As O(private_ip_address).
+        type: str
+      mode:
+        description: As O(mode).
+        type: str
+        choices: [NAT, MULTI_BINDED, BINDED]
+      vpc_id:
+        description: As O(vpc_id).
+        type: str
+      instance_region_id:
+        description: As O(instance_region_id).
+        type: str
+      state:
+        description: As O(state); when omitted, the task's O(state).
+        type: str
+        choices: [present, absent]
+  allocation_ids:
+    description:
+      - A set of EIPs on one instance, O(instance_id) of O(instance_type) V(Nat) (a NAT gateway's SNAT pool) or
+        V(NetworkInterface).
+      - A NAT gateway's EIPs that are not yet associated are associated with C(AssociateEipAddressBatch), 50 per
+        call; a network interface's too with O(mode=MULTI_BINDED); one call per EIP otherwise.
+      - Mutually exclusive with O(allocation_id), O(ip_address), O(private_ip_address), O(vpc_id),
+        O(instance_region_id), O(client_token) and O(associations).
+    type: list
+    elements: str
+  exclusive:
+    description:
+      - With O(allocation_ids) and O(state=present), also disassociate the instance's other EIPs, so it holds
+        exactly the set. Those are disassociated before new EIPs are associated (the instance's capacity is
+        freed first).
+    type: bool
+    default: false
+  parallelism:
+    description:
+      - With O(associations) or O(allocation_ids), how many API calls are in flight at most (1 to 50).
+      - When the API throttles, every call slows down together; lower it if throttling still ends a task.
+    type: int
+    default: 10
 notes:
   - Check mode reads the EIP and reports the decision and the predicted association without changing anything.
     It cannot tell whether the instance exists or accepts the EIP; the real run can still fail on that.
@@ -128,6 +208,10 @@ notes:
     O(instance_region_id).
   - Errors of the API are reported with their code, message and request id, and a hint on what to do for the
     common codes.
+  - With O(associations) or O(allocation_ids), an item that fails without an API error has one of these codes
+    in RV(associations[].error.code) - V(NotFound) (no such EIP), V(AlreadyAssociated) (bound elsewhere and
+    O(allow_reassociation=false)), V(Locked), V(IncorrectEipStatus) (for example C(Releasing)),
+    V(WaitTimeout), V(Overridden) (another actor changed the EIP after this task's call).
 extends_documentation_fragment:
   - alicloud.network.alicloud
 attributes:
@@ -136,7 +220,8 @@ attributes:
     description: Reads only; reports the same decision and C(changed) as a real run would.
   diff_mode:
     support: full
-    description: Shows the association (instance id and type, private IP, status) before and after.
+    description: Shows the association (instance id and type, private IP, status) before and after; for the list
+      forms, of every EIP that changes, keyed by allocation ID.
 seealso:
   - name: AssociateEipAddress
     description: The API operation this module calls.
@@ -183,14 +268,37 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ moved.association.ip_address }} is now on {{ moved.association.instance_id }}"
 
-- name: Associate several EIPs, one per instance
+- name: Associate several EIPs, one per instance, in one task (far faster than a loop)
   alicloud.network.eip_association:
-    allocation_id: "{{ item.eip }}"
-    instance_id: "{{ item.instance }}"
-  loop:
-    - {eip: eip-2zeerraiwb7ujsxdc0001, instance: i-2zebb08phyczzawe0001}
-    - {eip: eip-2zeerraiwb7ujsxdc0002, instance: i-2zebb08phyczzawe0002}
-    - {eip: eip-2zeerraiwb7ujsxdc0003, instance: i-2zebb08phyczzawe0003}
+    associations:
+      - {allocation_id: eip-2zeerraiwb7ujsxdc0001, instance_id: i-2zebb08phyczzawe0001}
+      - {allocation_id: eip-2zeerraiwb7ujsxdc0002, instance_id: i-2zebb08phyczzawe0002}
+      - {ip_address: 47.100.12.35, instance_id: lb-bp1b6c719dfa08ex1234, instance_type: SlbInstance}
+      - {allocation_id: eip-2zeerraiwb7ujsxdc0004, state: absent}
+    parallelism: 10
+  register: fleet
+
+- name: Show each EIP and where it is
+  ansible.builtin.debug:
+    msg: "{{ fleet.associations | map(attribute='association') | map(attribute='ip_address') | list }}"
+
+- name: Give a NAT gateway exactly these SNAT EIPs (others it holds are disassociated)
+  alicloud.network.eip_association:
+    instance_id: ngw-bp1uewa15k4iy5770ab12
+    instance_type: Nat
+    allocation_ids:
+      - eip-2zeerraiwb7ujsxdc0101
+      - eip-2zeerraiwb7ujsxdc0102
+      - eip-2zeerraiwb7ujsxdc0103
+    exclusive: true
+    force: true
+
+- name: Several EIPs on one network interface, in multi-EIP mode (one batch call)
+  alicloud.network.eip_association:
+    instance_id: eni-bp14v2sdd3v8htln1234
+    instance_type: NetworkInterface
+    mode: MULTI_BINDED
+    allocation_ids: [eip-2zeerraiwb7ujsxdc0201, eip-2zeerraiwb7ujsxdc0202]
 
 - name: See what would change, without changing anything
   alicloud.network.eip_association:
@@ -235,7 +343,7 @@ association:
     - The EIP's association after the task, as the last read of the EIP showed it.
     - In check mode, and when O(wait=false), the predicted association; its RV(association.private_ip_address)
       is then null unless O(private_ip_address) was given, because the service picks it.
-  returned: success
+  returned: success, with the single form
   type: dict
   contains:
     allocation_id:
@@ -272,6 +380,57 @@ association:
       description: The region of the EIP.
       type: str
       sample: cn-hangzhou
+associations:
+  description:
+    - With O(associations) or O(allocation_ids), one entry per item, in the order given (with O(exclusive), the
+      instance's other EIPs follow).
+  returned: with O(associations) or O(allocation_ids), also on failure
+  type: list
+  elements: dict
+  contains:
+    allocation_id:
+      description: The ID of the EIP (null when an item given by address was not found).
+      type: str
+      sample: eip-2zeerraiwb7ujsxdc0001
+    ip_address:
+      description: The address the item gave, when it gave one.
+      type: str
+      returned: when the item gave O(associations[].ip_address)
+    instance_id:
+      description: The instance the item asked for.
+      type: str
+      sample: i-2zebb08phyczzawe0001
+    changed:
+      description: Whether this item's association was (or, in check mode, would be) changed.
+      type: bool
+    association:
+      description: The association after the task, as RV(association) for the single form; null when the EIP
+        was not found.
+      type: dict
+    before:
+      description: The association before the task (instance_id, instance_type, private_ip_address, status).
+      type: dict
+      returned: when diff mode is on
+    error:
+      description: Why this item failed.
+      type: dict
+      returned: when the item failed
+      contains:
+        code:
+          description: The API's error code, or one of those in the notes when no call failed.
+          type: str
+          sample: InvalidInstanId.NotFound
+        message:
+          description: What failed, in words.
+          type: str
+          sample: "AssociateEipAddress failed: Specified instance does not exist."
+        hint:
+          description: What to do about it; null when there is no hint for the code.
+          type: str
+          sample: check instance_id, instance_type and region; no such instance of that type exists
+        request_id:
+          description: The request id of the failed call; null when no call failed.
+          type: str
 request_ids:
   description: The request ids of the associate and disassociate calls this run made (empty when none).
   returned: always
@@ -279,7 +438,10 @@ request_ids:
   elements: str
   sample: [0ED8D006-F706-4D23-88ED-E11ED28DCAC0]
 diff:
-  description: The association before and after (instance_id, instance_type, private_ip_address, status).
+  description:
+    - The association before and after (instance_id, instance_type, private_ip_address, status).
+    - With O(associations) or O(allocation_ids), before and after are dicts keyed by allocation ID, with every
+      EIP that changes.
   returned: when diff mode is on
   type: dict
   sample:
