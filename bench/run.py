@@ -232,9 +232,11 @@ class Bench:
         counts: dict[str, int] = {}
         for call in calls:
             counts[call["action"]] = counts.get(call["action"], 0) + 1
-        self.rows.append((f"one task: {size} associations from Available", f"<= 1/10 of {size} hosts",
-                          f"{t_many:.1f} s vs {t_hosts:.1f} s = 1/{t_hosts / t_many:.0f} ({json.dumps(counts)})",
-                          "met" if ratio <= 0.1 else "MISSED"))
+        # The target is set at 200; at smaller sizes the fixed cost of starting ansible-playbook dominates.
+        self.rows.append((f"one task: {size} associations from Available",
+                          f"<= 1/10 of {size} hosts" if size >= 200 else "(growth)",
+                          f"{t_many:.1f} s vs {t_hosts:.1f} s = 1/{t_hosts / t_many:.1f} ({json.dumps(counts)})",
+                          ("met" if ratio <= 0.1 else "MISSED") if size >= 200 else "-"))
         once = len(effective) == size and len({c["params"]["AllocationId"] for c in effective}) == size
         self.rows.append((f"one task: {size} associations, effective Associate per EIP", "exactly 1",
                           f"{len(effective)} for {size} EIPs", "met" if once else "MISSED"))

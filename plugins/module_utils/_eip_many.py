@@ -391,11 +391,14 @@ class EipMany:
             return
         kind = _errors.classify(err.code).kind
         unknown = err.outcome_unknown or err.code in OWN_CALL_PENDING
-        if job.batch and not unknown and kind == _errors.FAIL:
-            # All or nothing: the batch was refused for (at least) one EIP. Go one by one, so each item gets
-            # its own answer and the others are not held back by it.
+        if job.batch and not unknown:
+            # All or nothing: the batch was refused for (at least) one EIP, the answer does not say which. Go one
+            # by one, so each item gets its own answer and the others are not held back by it; read again first
+            # unless the code says nothing changed (FAIL).
             for item in job.items:
                 item.no_batch = True
+                if kind != _errors.FAIL:
+                    item.refused = (item.changes[0], None)
             return
         for item in job.items:
             change = item.changes[0]
@@ -460,6 +463,8 @@ class EipMany:
                 continue
             change, err = item.refused
             item.refused = None
+            if err is None:
+                continue    # a refused batch: decide again, one call per item
             unknown = err.outcome_unknown or err.code in OWN_CALL_PENDING
             if change.holds(item.eip):
                 item.changed = item.changed or unknown

@@ -223,3 +223,16 @@ def test_poll_together_returns_what_never_got_there():
     left = _many.poll_together(lambda keys: dict.fromkeys(keys, "Associating"), ["a"],
                                lambda key, seen: seen == "InUse", 0, "test")
     assert left == ["a"]
+
+
+def test_a_batch_refused_as_already_reads_again_and_fails_no_item_for_it():
+    goals = [(options_for("eip-%d" % n, "ngw-1"), dict(AVAILABLE, AllocationId="eip-%d" % n)) for n in range(2)]
+    planner = Planner(goals)
+    planner.module = type("M", (), {"remaining": staticmethod(lambda: 30.0)})()
+    [job] = planner.jobs()
+    planner.took(_many.Outcome(job, error=ApiError("AssociateEipAddressBatch", "InvalidAssociation.Duplicated",
+                                                   "one of them is bound", http_status=400)))
+    assert all(i.refused and i.no_batch for i in planner.items)
+    planner.plan_after_refusals()
+    assert all(i.error is None and i.refused is None for i in planner.items)
+    assert [j.action for j in planner.jobs()] == ["AssociateEipAddress"] * 2
