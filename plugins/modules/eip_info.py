@@ -30,6 +30,7 @@ attributes:
     description: Reads the same way as a normal run; the module never changes anything.
   diff_mode:
     support: none
+    description: Nothing changes, so there is nothing to show before and after.
 options:
   allocation_ids:
     description:
@@ -182,9 +183,10 @@ eips:
       sample: []
     association:
       description:
-        - The association exactly as M(alicloud.network.eip_association) returns it in its RV(association) (keys
-          C(allocation_id), C(ip_address), C(instance_id), C(instance_type), C(private_ip_address), C(mode),
-          C(status), C(region_id)), so the two can be compared directly.
+        - The association exactly as M(alicloud.network.eip_association) returns it in its
+          RV(alicloud.network.eip_association#module:association) (keys C(allocation_id), C(ip_address),
+          C(instance_id), C(instance_type), C(private_ip_address), C(mode), C(status), C(region_id)), so the two
+          can be compared directly.
       type: dict
       sample:
         allocation_id: eip-2zeerraiwb7ujsxdc1234

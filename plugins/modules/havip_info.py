@@ -32,6 +32,7 @@ attributes:
     description: Reads the same way as a normal run; the module never changes anything.
   diff_mode:
     support: none
+    description: Nothing changes, so there is nothing to show before and after.
 options:
   havip_ids:
     description:
