@@ -13,6 +13,7 @@ from ansible_collections.alicloud.network.plugins.module_utils._paging import (
     pages_for,
     read_all_pages,
     read_pages_after,
+    total_count,
 )
 
 # DescribeHaVips documents the HAVIP statuses Creating, Available, InUse and Deleting; while one member is being
@@ -62,13 +63,11 @@ def read_havips(call, havip_ids=None, filters=None):
     ids = list(dict.fromkeys(havip_ids))
     if len(ids) <= 1:
         return [h for h in (read_havip_matching(call, i, filters) for i in ids) if h is not None]
-    params = dict(filters, PageNumber=1, PageSize=PAGE_SIZE)
-    first = call("DescribeHaVips", params)
+    first = call("DescribeHaVips", dict(filters, PageNumber=1, PageSize=PAGE_SIZE))
     found = _by_id(_havips_of(first), ids)
     missing = [i for i in ids if i not in found]
     if missing:
-        total = _int_or_none(first.get("TotalCount"))
-        if listing_is_cheaper(len(missing), total):
+        if listing_is_cheaper(len(missing), total_count(first)):
             found = _by_id(read_pages_after(call, "DescribeHaVips", filters, _havips_of, PAGE_SIZE, first), ids)
         else:
             for havip_id in missing:
@@ -78,14 +77,14 @@ def read_havips(call, havip_ids=None, filters=None):
     return [found[i] for i in ids if i in found]
 
 
-def listing_is_cheaper(ids_left, total_count, page_size=PAGE_SIZE):
+def listing_is_cheaper(ids_left, total, page_size=PAGE_SIZE):
     """After page 1 of the list: True when reading its other pages takes fewer calls than one call per ID left.
 
-    A TotalCount the API did not send (None) cannot be priced: one call per ID then.
+    `total` is the list's TotalCount; when the API did not send one, the listing cannot be priced: one call per ID.
     """
-    if total_count is None:
+    if total is None:
         return False
-    return pages_for(total_count, page_size) - 1 < ids_left
+    return pages_for(total, page_size) - 1 < ids_left
 
 
 def read_havip_matching(call, havip_id, filters=None):
@@ -104,13 +103,6 @@ def read_havip_matching(call, havip_id, filters=None):
 def _by_id(havips, ids):
     wanted = set(ids)
     return dict((h["HaVipId"], h) for h in havips if h.get("HaVipId") in wanted)
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # ---- reading a HAVIP's fields --------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ def read_pages_after(call, action, params, items_of, page_size, first_answer):
     rules as read_all_pages, without calling for page 1 again.
     """
     items = list(items_of(first_answer) or [])
-    total = _int_or_none(first_answer.get("TotalCount"))
+    total = total_count(first_answer)
     page = 1
     while len(items) == page * page_size and (total is None or len(items) < total):
         page += 1
@@ -53,6 +53,11 @@ def read_pages_after(call, action, params, items_of, page_size, first_answer):
     return items
 
 
-def pages_for(total_count, page_size):
-    """How many calls list `total_count` items, `page_size` a page (at least one: an empty list is one call)."""
-    return max(1, -(-max(0, total_count) // page_size))
+def total_count(answer):
+    """The TotalCount of a Describe answer, or None when it is missing or not a number."""
+    return _int_or_none(answer.get("TotalCount"))
+
+
+def pages_for(total, page_size):
+    """How many calls list `total` items, `page_size` a page (at least one: an empty list is one call)."""
+    return max(1, -(-max(0, total) // page_size))

@@ -8,7 +8,28 @@ from __future__ import annotations
 import json
 import math
 
+import pytest
+
 SEED_EIPS = [f"eip-emu{n:04d}" for n in range(1, 241)]   # 47.100.0.1 ... 47.100.0.240, all Available
+
+
+@pytest.fixture
+def shanghai(ansible, tmp_path):
+    """(emulator, runner) on the seed plus 150 EIPs in cn-shanghai (eip-emush001..150), for a two-page list."""
+    from ansible_process import AnsibleRunner
+    from emulator import Emulator
+    from emulator.state import load_seed
+
+    seed = load_seed()
+    seed["vpc"]["bulk"].append({"kind": "eip", "prefix": "eip-emush", "count": 150, "digits": 3,
+                                "RegionId": "cn-shanghai", "first_ip": "47.102.0.1", "Status": "Available"})
+    emu = Emulator(seed=seed, transition_seconds=0.3).start()
+    workdir = tmp_path / "shanghai"
+    workdir.mkdir()
+    try:
+        yield emu, AnsibleRunner(emu, workdir, ansible.collections_root)
+    finally:
+        emu.stop()
 
 
 def describe_calls(emulator, since):
@@ -104,6 +125,17 @@ def test_a_filter_matching_more_than_100_eips_reads_every_page(emulator, ansible
     assert len(calls) == math.ceil(len(found) / 100) >= 3
     assert [c["params"]["PageNumber"] for c in calls] == [str(n) for n in range(1, len(calls) + 1)]
     assert all(c["params"]["PageSize"] == "100" and c["params"]["Status"] == "Available" for c in calls)
+
+
+def test_150_matches_take_two_pages_of_100(shanghai):
+    emu, runner = shanghai
+    run = runner.module("eip_info", {"status": "Available", "region": "cn-shanghai"})
+    assert run.rc == 0, run.stdout + run.stderr
+    found = [e["allocation_id"] for e in run.last["result"]["eips"]]
+    assert sorted(found) == [f"eip-emush{n:03d}" for n in range(1, 151)]
+    calls = describe_calls(emu, 0)
+    assert [(c["params"]["PageNumber"], c["params"]["PageSize"], c["params"]["RegionId"]) for c in calls] == [
+        ("1", "100", "cn-shanghai"), ("2", "100", "cn-shanghai")]
 
 
 def test_ip_addresses_filter_and_a_missing_address(emulator, ansible):

@@ -9,7 +9,11 @@ import pytest
 
 from ansible_collections.alicloud.network.plugins.module_utils import _eip, _havip
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
-from ansible_collections.alicloud.network.plugins.module_utils._paging import pages_for, read_pages_after
+from ansible_collections.alicloud.network.plugins.module_utils._paging import (
+    pages_for,
+    read_pages_after,
+    total_count,
+)
 
 
 class FakeDescribe:
@@ -231,6 +235,12 @@ def test_havip_describe_filters_use_the_api_names():
 @pytest.mark.parametrize("total, pages", [(0, 1), (1, 1), (100, 1), (101, 2), (250, 3)])
 def test_pages_for(total, pages):
     assert pages_for(total, 100) == pages
+
+
+@pytest.mark.parametrize("answer, total", [({"TotalCount": 7}, 7), ({"TotalCount": "12"}, 12), ({}, None),
+                                           ({"TotalCount": "many"}, None)])
+def test_total_count(answer, total):
+    assert total_count(answer) == total
 
 
 def test_read_pages_after_continues_from_page_two():
