@@ -219,7 +219,8 @@ def test_bad_filters_fail_before_any_call(emulator, ansible):
                         ({"ip_addresses": ["47.100.0.300"]}, "47.100.0.300"),
                         ({"ip_addresses": ["2001:db8::1"]}, "IPv4"),
                         ({"associated_instance_id": "i-emuecs0001"}, "associated_instance_type"),
-                        ({"status": "Bound"}, "status")):
+                        ({"status": "Bound"}, "status"),
+                        ({"region": "Hangzhou 1"}, "does not look like an Alibaba Cloud region")):
         run = ansible.module("eip_info", args)
         assert run.rc != 0
         assert run.last["status"] == "failed"
