@@ -1,56 +1,37 @@
 """VPC 2016-04-28: AssociateEipAddress, UnassociateEipAddress, DescribeEipAddresses.
 
-Choices where Alibaba's documentation is silent are listed in README.md ("Behaviour choices").
+Every error comes from ``reference.error(action, code)``: the codes of the action's reference page, or an
+assumption listed there and in REFERENCE.md.
 """
 import ipaddress
 
-from .errors import ApiError
+from . import reference
 from .params import page
 
 INSTANCE_TYPES = ("EcsInstance", "SlbInstance", "Nat", "NetworkInterface", "HaVip", "IpAddress")
 MODES = ("NAT", "MULTI_BINDED", "BINDED")
-EIP_STATUSES = ("Associating", "Unassociating", "InUse", "Available", "Releasing")
+EIP_STATUSES = reference.STATUSES["eip"]
 BOOLEANS = ("true", "false", "True", "False")
 # Instance statuses that allow an EIP to be associated.
 USABLE_STATUS = {"EcsInstance": ("Running", "Stopped"), "HaVip": ("Available", "InUse")}
 
 
-def eip_not_found():
-    return ApiError(404, "InvalidAllocationId.NotFound", "Specified allocation ID is not found.")
-
-
-def instance_not_found():
-    # The documented code really is spelled "InvalidInstanId" (seed: vpc-AssociateEipAddress.txt).
-    return ApiError(404, "InvalidInstanId.NotFound", "Specified instance does not exist.")
-
-
-def incorrect_eip_status():
-    return ApiError(400, "IncorrectEipStatus", "Current elastic IP status does not support this operation")
-
-
-def duplicated():
-    return ApiError(400, "InvalidAssociation.Duplicated", "Specified instance already is associated.")
-
-
-def invalid_parameter():
-    return ApiError(400, "InvalidParameter", "The specified parameter is not valid.")
-
-
-def type_not_supported():
-    return ApiError(400, "InvalidParameter.InstanceTypeNotSupport", "The specified instance type is not support.")
+def fail(call, code, detail=None):
+    """The error ``code`` as this call's action answers it (reference.py decides status and message)."""
+    return reference.error(call.action, code, detail)
 
 
 def _find_eip(call):
     eip = call.state.eips.get(call.required("AllocationId"))
     # EIPs are regional: one in another region is as unknown as a missing one.
     if eip is None or eip["RegionId"] != call.required("RegionId"):
-        raise eip_not_found()
+        raise fail(call, "InvalidAllocationId.NotFound")
     return call.state.settle_eip(eip)
 
 
 def _instance_type(call):
-    return call.choice("InstanceType", INSTANCE_TYPES, "EcsInstance", error=ApiError(
-        400, "InvalidInstanceType.ValueNotSupported", "The specified value of InstanceType is not supported."))
+    return call.choice("InstanceType", INSTANCE_TYPES, "EcsInstance",
+                       error=fail(call, "InvalidInstanceType.ValueNotSupported"))
 
 
 # ---- AssociateEipAddress -----------------------------------------------------------------------
@@ -60,7 +41,7 @@ def associate_eip_address(call):
     instance_id = call.required("InstanceId")
     instance_type = _instance_type(call)
     mode = _mode(call, instance_type)
-    _check_eip_can_bind(eip)
+    _check_eip_can_bind(call, eip)
     instance = _target(call, instance_id, instance_type)
     _check_instance(call, eip, instance, instance_type)
     private_ip = _private_ip(call, instance)
@@ -77,19 +58,18 @@ def _mode(call, instance_type):
     if mode is None:
         return "NAT"
     if instance_type != "NetworkInterface" or mode not in MODES:
-        raise ApiError(400, "IllegalParam.Mode",
-                       "Mode is supported only when InstanceType is NetworkInterface "
-                       "and must be one of NAT, MULTI_BINDED, BINDED.")
+        raise fail(call, "IllegalParam.Mode", "Mode is supported only when InstanceType is NetworkInterface "
+                                              "and must be one of NAT, MULTI_BINDED, BINDED.")
     return mode
 
 
-def _check_eip_can_bind(eip):
+def _check_eip_can_bind(call, eip):
     if eip["OperationLocks"]:
-        raise ApiError(400, "InvalidEIPStatus.BizDisabled", "The EIP has been locked.")
+        raise fail(call, "InvalidEIPStatus.BizDisabled")
     if eip["Status"] == "InUse":
-        raise duplicated()
-    if eip["Status"] != "Available":
-        raise incorrect_eip_status()
+        raise fail(call, "InvalidAssociation.Duplicated")
+    if eip["Status"] != "Available":  # Associating, Unassociating, Releasing: "only queries" (page)
+        raise fail(call, "IncorrectEipStatus")
 
 
 def _target(call, instance_id, instance_type):
@@ -97,43 +77,37 @@ def _target(call, instance_id, instance_type):
     if instance_type != "IpAddress":
         instance = call.state.vpc_instances.get(instance_id)
         if instance is None or instance["InstanceType"] == "IpAddress":
-            raise instance_not_found()
+            raise fail(call, "InvalidInstanId.NotFound")
         return instance
     vpc_id = call.optional("VpcId")
     if vpc_id is None:
-        raise ApiError(400, "MissingParameter",
-                       "The input parameter VpcId that is mandatory for processing this request is not supplied.")
+        raise fail(call, "MissingParameter")
     vpc = call.state.vpcs.get(vpc_id)
     if vpc is None:
-        raise ApiError(404, "InvalidVpcId.NotFound", "Specified VPC does not exist.")
+        raise fail(call, "InvalidVpcId.NotFound")
     if not vpc.get("Ipv4GatewayEnabled"):
-        raise ApiError(400, "OperationFailed.Ipv4GatewayNotOpenedInVpc",
-                       "The operation is failed because Ipv4Gateway is not opened in Vpc.")
+        raise fail(call, "OperationFailed.Ipv4GatewayNotOpenedInVpc")
     try:
         ipaddress.IPv4Address(instance_id)
     except ValueError:
-        raise invalid_parameter() from None
+        raise fail(call, "InvalidParameter") from None
     return {"InstanceId": instance_id, "InstanceType": "IpAddress", "RegionId": vpc["RegionId"],
             "VpcId": vpc_id, "Status": "Available", "PrivateIpAddress": instance_id}
 
 
 def _check_instance(call, eip, instance, instance_type):
     if instance["InstanceType"] != instance_type:
-        raise type_not_supported()
+        raise fail(call, "InvalidParameter.InstanceTypeNotSupport")
     if instance["RegionId"] != eip["RegionId"]:
-        raise ApiError(400, "InvalidParameter.Mismatch",
-                       "Specified elastic IP address and ECS instance are not in the same region.")
+        raise fail(call, "InvalidParameter.Mismatch")
     if instance_type in ("EcsInstance", "SlbInstance") and not instance.get("VpcId"):
-        raise ApiError(400, "OperationDenied", "Specified instance is not in VPC.")
+        raise fail(call, "OperationDenied")
     usable = USABLE_STATUS.get(instance_type)
     if usable and instance["Status"] not in usable:
-        if instance_type == "HaVip":
-            raise ApiError(400, "IncorrectHaVipStatus",
-                           "HaVip can be operated by this action only when it's status is Available or InUse.")
-        raise ApiError(400, "IncorrectInstanceStatus", "Current instance status does not support this operation.")
+        raise fail(call, "IncorrectHaVipStatus" if instance_type == "HaVip" else "IncorrectInstanceStatus")
     if instance_type == "NetworkInterface" and instance.get("Type") == "Primary":
-        raise ApiError(400, "InvalidParameter.EniInstanceId",
-                       "Only a secondary network interface can be associated with an EIP.")
+        raise fail(call, "InvalidParameter.EniInstanceId",
+                   "Only a secondary network interface can be associated with an EIP.")
 
 
 def _instance_ips(instance):
@@ -147,7 +121,7 @@ def _private_ip(call, instance):
     if wanted is None:
         return ips[0] if ips else ""
     if instance["InstanceType"] not in ("EcsInstance", "NetworkInterface") or wanted not in ips:
-        raise invalid_parameter()
+        raise fail(call, "InvalidParameter")
     return wanted
 
 
@@ -157,12 +131,12 @@ def _check_not_taken(call, instance, private_ip):
              if call.state.settle_eip(e)["InstanceId"] == instance["InstanceId"]]
     if instance["InstanceType"] == "Nat":
         if len(bound) >= instance.get("MaxEips", 20):
-            raise ApiError(400, "QuotaExceeded.NumberOfEip", "Binded eip Quota exceed on this NatGw.")
+            raise fail(call, "QuotaExceeded.NumberOfEip")
     elif instance["InstanceType"] == "NetworkInterface":
         if any(e["PrivateIpAddress"] == private_ip for e in bound):
-            raise duplicated()
+            raise fail(call, "InvalidAssociation.Duplicated")
     elif bound:
-        raise duplicated()
+        raise fail(call, "InvalidAssociation.Duplicated")
 
 
 # ---- UnassociateEipAddress ---------------------------------------------------------------------
@@ -173,16 +147,15 @@ def unassociate_eip_address(call):
     instance_type = _instance_type(call)
     call.choice("Force", BOOLEANS)
     if eip["OperationLocks"]:
-        raise ApiError(400, "InvalidEIPStatus.BizDisabled", "The EIP has been locked.")
+        raise fail(call, "InvalidEIPStatus.BizDisabled")
     if eip["Status"] != "InUse":
-        raise incorrect_eip_status()
-    if eip["InstanceId"] != instance_id:
-        raise ApiError(400, "InvalidParameter", "The specified instance is not associated with the EIP.")
-    if eip["InstanceType"] != instance_type:
-        raise type_not_supported()
+        raise fail(call, "IncorrectEipStatus")
+    # InstanceId, InstanceType or PrivateIpAddress that do not match the binding: the page's InvalidParameter.
+    if eip["InstanceId"] != instance_id or eip["InstanceType"] != instance_type:
+        raise fail(call, "InvalidParameter")
     wanted_ip = call.optional("PrivateIpAddress")
     if wanted_ip is not None and wanted_ip != eip["PrivateIpAddress"]:
-        raise invalid_parameter()
+        raise fail(call, "InvalidParameter")
     call.before_change("eip", eip["AllocationId"], call.state.eip_view(eip))
     eip.update(Status="Unassociating", until=call.deadline(), settles_to="Available")
     return {}
@@ -191,8 +164,9 @@ def unassociate_eip_address(call):
 # ---- DescribeEipAddresses ----------------------------------------------------------------------
 def describe_eip_addresses(call):
     region = call.required("RegionId")
+    low, high, default = reference.LIMITS["DescribeEipAddresses"]["PageSize"]
     number = call.integer("PageNumber", 1, 1, 10 ** 6)
-    size = call.integer("PageSize", 10, 1, 100)
+    size = call.integer("PageSize", default, low, high)
     wanted = _eip_filters(call)
     state = call.state
     matching = []
@@ -209,8 +183,8 @@ def describe_eip_addresses(call):
 def _eip_filters(call):
     """Field of the Describe view -> accepted values, for every filter the caller set."""
     filters = {
-        "AllocationId": call.comma_list("AllocationId"),
-        "IpAddress": call.comma_list("EipAddress"),
+        "AllocationId": call.comma_list("AllocationId", reference.LIMITS["DescribeEipAddresses"]["AllocationId"]),
+        "IpAddress": call.comma_list("EipAddress", reference.LIMITS["DescribeEipAddresses"]["EipAddress"]),
         "InstanceId": [call.optional("AssociatedInstanceId")] if call.optional("AssociatedInstanceId") else None,
         "InstanceType": [call.choice("AssociatedInstanceType", INSTANCE_TYPES)]
         if call.optional("AssociatedInstanceType") else None,
