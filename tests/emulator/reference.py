@@ -2,8 +2,8 @@
 
 For each action the emulator serves: the reference page, the documented error codes (HTTP status, the
 message the service sends, what it means in our words), the status values, and the documented limits.
-``REFERENCE.md`` renders these tables (``python -m emulator.reference`` prints them; a test keeps the two
-equal). Handlers raise errors only through ``error(action, code)``, which knows two sets:
+``REFERENCE.md`` holds these tables, generated (``PYTHONPATH=tests python -m emulator.reference --write``;
+a test keeps the two equal). Handlers raise errors only through ``error(action, code)``, which knows two sets:
 
 - ``DOCUMENTED_ERRORS``: codes the action's page lists. The ``error`` fault may inject any of them.
 - ``ASSUMED_ERRORS``: codes the emulator answers where the page is silent or could not be read in full,
@@ -259,7 +259,8 @@ ASSUMED_ERRORS = {
                                     "InstanceType IpAddress without VpcId: the page says VpcId is then required "
                                     "but names no code; the gateway's generic missing-parameter code"),
         "InvalidVpcId.NotFound": Assumed(404, ("Specified VPC does not exist.",),
-                                         "IpAddress with an unknown VpcId: not on the page; VPC's usual not-found form"),
+                                         "IpAddress with an unknown VpcId: not on the page; VPC's usual "
+                                         "not-found form"),
         "IdempotentParameterMismatch": Assumed(400, ("Request uses a client token in a previous request but is not "
                                                      "identical to that request.",),
                                                "ClientToken reused with other parameters: Alibaba's idempotency "
@@ -392,6 +393,23 @@ def error_tables():
     return {action: error_table(action) for action in DOCUMENTED_ERRORS}
 
 
-if __name__ == "__main__":
+def write_reference_md(path=None):
+    """Rewrite the generated error tables inside REFERENCE.md (the prose around them is kept)."""
+    import os
+    path = path or os.path.join(os.path.dirname(__file__), "REFERENCE.md")
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
     for name, table in error_tables().items():
-        print(f"<!-- errors:{name} -->\n{table}\n<!-- /errors:{name} -->\n")
+        block = f"<!-- errors:{name} -->\n{table}\n<!-- /errors:{name} -->"
+        text = re.sub(rf"<!-- errors:{name} -->\n.*?<!-- /errors:{name} -->", lambda _: block, text, flags=re.S)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+if __name__ == "__main__":  # PYTHONPATH=tests python -m emulator.reference [--write]
+    import sys
+    if "--write" in sys.argv:
+        write_reference_md()
+    else:
+        for name, table in error_tables().items():
+            print(f"<!-- errors:{name} -->\n{table}\n<!-- /errors:{name} -->\n")

@@ -113,7 +113,8 @@ SITUATIONS = {
                                                                               until=10 ** 9), {}),
 }
 # The missing-parameter case sends the parameter empty, so the expected code names it.
-CONCRETE = {("AssociateHaVip", "Missing%s"): "MissingInstanceId", ("UnassociateHaVip", "Missing%s"): "MissingInstanceId"}
+CONCRETE = {("AssociateHaVip", "Missing%s"): "MissingInstanceId",
+            ("UnassociateHaVip", "Missing%s"): "MissingInstanceId"}
 
 DOCUMENTED = [(action, code) for action in SIX for code in reference.DOCUMENTED_ERRORS[action]]
 
