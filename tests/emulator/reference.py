@@ -333,6 +333,21 @@ LIMITS = {
 }
 
 
+# The six actions of the two modules (issue 11); AssumeRole is the credentials chain's.
+MODULE_ACTIONS = ("AssociateEipAddress", "UnassociateEipAddress", "DescribeEipAddresses",
+                  "AssociateHaVip", "UnassociateHaVip", "DescribeHaVips")
+
+
+def concrete(code, name="InstanceId"):
+    """A code as the service sends it: a pattern's ``%s`` filled with a name (Invalid%s -> InvalidInstanceId)."""
+    return code.replace("%s", name)
+
+
+def documented_codes(actions=MODULE_ACTIONS):
+    """[(action, code as sent)] for every documented code of ``actions``: what tests parametrise over."""
+    return [(action, concrete(code)) for action in actions for code in DOCUMENTED_ERRORS[action]]
+
+
 # ---- lookups -------------------------------------------------------------------------------------
 def _match(table, code):
     """(key, entry, pattern fill) for ``code`` in ``table``: exact, or a ``%s`` pattern it instantiates."""

@@ -21,8 +21,7 @@ from emulator import reference
 from sdk_support import sdk_config
 
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SIX = ("AssociateEipAddress", "UnassociateEipAddress", "DescribeEipAddresses",
-       "AssociateHaVip", "UnassociateHaVip", "DescribeHaVips")
+SIX = reference.MODULE_ACTIONS
 
 
 # ---- one SDK call per action, with overridable arguments ------------------------------------------
@@ -52,7 +51,7 @@ def error_of(thunk):
 
 def concrete(code):
     """A code the server would send for a documented pattern code (Invalid%s -> InvalidInstanceType)."""
-    return code.replace("%s", "InstanceType")
+    return reference.concrete(code, "InstanceType")
 
 
 # Documented situations the emulator builds from state: (action, code) -> (setup(emu) or None, kwargs).
@@ -164,6 +163,14 @@ def test_reference_md_tables_are_reference_py():
         assert found, f"REFERENCE.md has no error table for {action}"
         assert found.group(1).strip() == table.strip(), \
             f"REFERENCE.md's {action} table differs from reference.py: run `python -m emulator.reference`"
+
+
+def test_documented_codes_are_all_injectable():
+    pairs = reference.documented_codes()
+    assert ("UnassociateHaVip", "InstanceNotAssociated") in pairs and ("UnassociateHaVip", "InvalidInstanceId") in pairs
+    for action, code in pairs:
+        reference.check_injectable(action, code)
+        assert reference.error(action, code).status == reference.documented(action, code).http_status
 
 
 def test_error_never_invents_a_code():
