@@ -47,13 +47,13 @@ class Call:
             raise self.invalid(name)
         return number
 
-    def comma_list(self, name, limit=50):
+    def comma_list(self, name, limit=50, error=None):
         value = self.optional(name)
         if value is None:
             return None
         items = [v.strip() for v in value.split(",") if v.strip()]
         if len(items) > limit:
-            raise self.invalid(name)
+            raise error or self.invalid(name)
         return items
 
     def invalid(self, name):

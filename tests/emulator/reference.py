@@ -32,13 +32,10 @@ PAGES = {
     "AssumeRole": "https://www.alibabacloud.com/help/en/ram/developer-reference/api-sts-2015-04-01-assumerole",
     "ecs-metadata": "https://www.alibabacloud.com/help/en/ecs/user-guide/obtain-a-temporary-authorization-token",
 }
-# Where an error table was read from another page than PAGES[action] (the page's own table was cut off
-# in every copy available): action -> (url, what that page is).
+# Where an error table was read from another page than PAGES[action]: action -> (url, what that page is).
+# (UnassociateEipAddress and DescribeEipAddresses: read from public markdown copies of their pages, the
+# 2023-07-31 and 2026-02-27 revisions.)
 ERROR_TABLE_SOURCES = {
-    "UnassociateEipAddress": (
-        "https://help.aliyun.com/zh/ecs/developer-reference/api-ecs-2014-05-26-unassociateeipaddress",
-        "the deprecated ECS 2014-05-26 twin of the action (same vpc:UnassociateEipAddress permission); "
-        "its table as far as it could be read"),
     "AssumeRole": (
         "https://www.alibabacloud.com/help/doc-detail/42775.htm",
         "Alibaba's list of common AssumeRole errors (codes and messages, no HTTP status)"),
@@ -176,16 +173,65 @@ DOCUMENTED_ERRORS = {
         "IncorrectInstanceStatus": _doc(400, "The current status of instance does not support this operation.",
                                         meaning="the instance's status forbids the change"),
         "InvalidInstanceType.ValueNotSupported": _doc(400, "The specified value of InstanceType is not supported.",
-                                                      meaning="InstanceType is not one of the six values"),
+                                                      meaning="InstanceType is not one of the documented values"),
         "IncorrectHaVipStatus": _doc(400, "This operation is denied because satus of the specified HaVip is neither "
                                           "Available nor InUse.", meaning="bound HAVIP is busy"),
         "OperationDenied": _doc(400, "Eip of default vpc not allow this operation", meaning="EIP of a default VPC"),
         "InvalidParameter": _doc(400, "The specified parameter is not valid.",
                                  meaning="a parameter does not match the EIP's association"),
-        "Forbbiden": _doc(400, "The eip instance owener error", meaning="the EIP is not the caller's (sic)"),
         "TaskConflict": _doc(400, "The eip operate too frequent, TaskConflict.", meaning="another task on the EIP"),
+        "InvalidBindingStatus": _doc(400, "The eip binding status invalid.", meaning="binding state does not allow it"),
+        "Forbidden.FinancialLocked": _doc(400, "The ip business status is invalid.", meaning="overdue payment"),
+        "InvalidIpStatus.HasBeenUsedBySnatTable": _doc(400, "The removed ip address has been used by snat table.",
+                                                       meaning="a NAT gateway SNAT entry uses the EIP (see Force)"),
+        "InvalidIpStatus.HasBeenUsedByForwardEntry": _doc(400, "The specified address has been used by forwardTable.",
+                                                          meaning="a NAT gateway DNAT entry uses the EIP (see Force)"),
+        "Eni.Attached": _doc(400, "The eni should be detached from ecs when associating with direct eip."),
+        "InvalidEIPStatus.BizDisabled": _doc(400, "The EIP has been locked.", meaning="the EIP has an operation lock"),
+        "InvalidStatus.EcsStatusNotSupport": _doc(400, "The special instance status Pending is not support operate",
+                                                  meaning="the ECS instance is in a status that forbids it"),
+        "InvalidStatus.EniStatusNotSupport": _doc(400, "%s"),
+        "InvalidStatus.SnatOrDnat": _doc(400, "Operation failed because snat or dnat in unstable status.",
+                                         meaning="an SNAT/DNAT entry is changing: busy"),
+        "DependencyViolation.SnatEntry": _doc(400, "The specified eip is in ip pool.",
+                                              "The specified resource of Snat depends on Eip, so the operation cannot "
+                                              "be completed.", meaning="an SNAT entry depends on the EIP"),
+        "InvalidStatus.NotAllow": _doc(400, "Bind instance status invalid", meaning="bound instance's status"),
+        "Forbidden": _doc(400, "The eip instance owener error", meaning="the EIP is not the caller's"),
+        "InvalidLoadBalancerId.NotFound": _doc(400, "LoadBalancerId does not exist.", meaning="no such CLB"),
+        "OperationFailed.SystemBusy": _doc(400, "Operation failed because system is busy.",
+                                           meaning="busy; try again later"),
+        "InvalidAllocationId.NotFound": _doc(404, "Specified allocation ID is not found.",
+                                             "Specified allocation ID is not found",
+                                             meaning="no such EIP (in this region)"),
+        "InvalidBindInstance.NotFound": _doc(404, "The specified bind instance does not exist."),
+        "Forbidden.RegionNotFound": _doc(404, "Specified region is not found during access authentication.",
+                                         meaning="unknown region"),
     },
-    "DescribeEipAddresses": {},
+    "DescribeEipAddresses": {
+        "InvalidIAssociatedInstanceType.ValueNotSupported": _doc(
+            400, "The specified value of AssociatedInstanceType is not supported.",
+            meaning="AssociatedInstanceType is not a documented type (the code is spelled so)"),
+        "InvalidChargeType.ValueNotSupported": _doc(400, "The specified ChargeType is not supported.",
+                                                    meaning="ChargeType is neither PostPaid nor PrePaid"),
+        "InvalidAliuid": _doc(400, "User Id is not valid."),
+        "InvalidResourceGroupId": _doc(400, "The specified ResourceGroupId does not exist.",
+                                       meaning="unknown resource group"),
+        "InstanceType.Invalid": _doc(400, "InstanceType is not null"),
+        "InstanceIdLength.Exceed": _doc(400, "InstanceId length is exceed",
+                                        meaning="too many IDs in the AllocationId list"),
+        "InvalidTagKey": _doc(400, "The tag keys are not valid.", meaning="bad tag key"),
+        "InvalidTagValue": _doc(400, "The tag values are not valid.", meaning="bad tag value"),
+        "OperationUnsupported.ResourceGroupId": _doc(400, "ResourceGroup is not supported in this region."),
+        "IellgalParameter.OwnerAccount": _doc(400, "The specified parameter OwnerAccount is not valid.",
+                                              meaning="bad OwnerAccount (the code is spelled so)"),
+        "InvalidFilterValue": _doc(404, "The specified FilterValue is not supported.", meaning="bad Filter value"),
+        "Forbidden.RegionNotFound": _doc(404, "Specified region is not found during access authentication.",
+                                         meaning="unknown region"),
+        "InvalidFilterKey.NotFound": _doc(404, "The specified Filterkey is not supported.", meaning="bad Filter key"),
+        "InvalidLockReason.NotFound": _doc(404, "The specified LockReason is not found",
+                                           meaning="LockReason is neither financial nor security"),
+    },
     "AssociateHaVip": {
         "InstanceNotFound": _doc(400, "The input parameter instancdId that is not found.",
                                  meaning="no such ENS instance (message spelled so)"),
@@ -268,11 +314,6 @@ ASSUMED_ERRORS = {
         "Missing%s": GATEWAY_MISSING,
     },
     "UnassociateEipAddress": {
-        "InvalidAllocationId.NotFound": Assumed(404, ("Specified allocation ID is not found.",),
-                                                "unknown EIP: the Unassociate table was not readable in full; the "
-                                                "AssociateEipAddress page's code for the same situation"),
-        "InvalidEIPStatus.BizDisabled": Assumed(400, ("The EIP has been locked.",),
-                                                "locked EIP: AssociateEipAddress page's code for the same lock"),
         "IdempotentParameterMismatch": Assumed(400, ("Request uses a client token in a previous request but is not "
                                                      "identical to that request.",),
                                                "ClientToken reused with other parameters: Alibaba's idempotency "
@@ -281,8 +322,8 @@ ASSUMED_ERRORS = {
         "Invalid%s": GATEWAY_INVALID,
     },
     "DescribeEipAddresses": {
-        # More than the documented 50 AllocationId / EipAddress values, PageSize outside 1..100, PageNumber
-        # below 1, a Status or AssociatedInstanceType that is not a documented value; RegionId missing.
+        # More than the documented 50 EipAddress values, PageSize outside the documented 1..100, PageNumber
+        # below 1, a Status that is not a documented value; RegionId missing.
         "Invalid%s": GATEWAY_INVALID,
         "Missing%s": GATEWAY_MISSING,
     },

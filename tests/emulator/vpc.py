@@ -12,6 +12,8 @@ INSTANCE_TYPES = ("EcsInstance", "SlbInstance", "Nat", "NetworkInterface", "HaVi
 MODES = ("NAT", "MULTI_BINDED", "BINDED")
 EIP_STATUSES = reference.STATUSES["eip"]
 BOOLEANS = ("true", "false", "True", "False")
+CHARGE_TYPES = ("PostPaid", "PrePaid")
+LOCK_REASONS = ("financial", "security")
 # Instance statuses that allow an EIP to be associated.
 USABLE_STATUS = {"EcsInstance": ("Running", "Stopped"), "HaVip": ("Available", "InUse")}
 
@@ -23,10 +25,20 @@ def fail(call, code, detail=None):
 
 def _find_eip(call):
     eip = call.state.eips.get(call.required("AllocationId"))
-    # EIPs are regional: one in another region is as unknown as a missing one.
-    if eip is None or eip["RegionId"] != call.required("RegionId"):
+    # EIPs are regional: one in another region is as unknown as a missing one. (RegionId is required by
+    # AssociateEipAddress, optional for UnassociateEipAddress.)
+    region = call.required("RegionId") if call.action == "AssociateEipAddress" else call.optional("RegionId")
+    if eip is None or region not in (None, eip["RegionId"]):
         raise fail(call, "InvalidAllocationId.NotFound")
     return call.state.settle_eip(eip)
+
+
+def _is_ip(value):
+    try:
+        ipaddress.IPv4Address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _instance_type(call):
@@ -141,17 +153,20 @@ def _check_not_taken(call, instance, private_ip):
 
 # ---- UnassociateEipAddress ---------------------------------------------------------------------
 def unassociate_eip_address(call):
-    call.required("RegionId")
+    """RegionId, InstanceId and InstanceType are optional on this page: what is given must match the binding."""
     eip = _find_eip(call)
-    instance_id = call.required("InstanceId")
-    instance_type = _instance_type(call)
+    instance_id = call.optional("InstanceId")
+    instance_type = _instance_type(call) if call.optional("InstanceType") else None
     call.choice("Force", BOOLEANS)
     if eip["OperationLocks"]:
         raise fail(call, "InvalidEIPStatus.BizDisabled")
     if eip["Status"] != "InUse":
         raise fail(call, "IncorrectEipStatus")
-    # InstanceId, InstanceType or PrivateIpAddress that do not match the binding: the page's InvalidParameter.
-    if eip["InstanceId"] != instance_id or eip["InstanceType"] != instance_type:
+    if instance_id is not None and instance_id != eip["InstanceId"]:
+        known = instance_id in call.state.vpc_instances or _is_ip(instance_id)
+        raise fail(call, "InvalidParameter" if known else "InvalidInstanceId.NotFound")
+    # An InstanceType or PrivateIpAddress that does not match the binding: the page's InvalidParameter.
+    if instance_type is not None and instance_type != eip["InstanceType"]:
         raise fail(call, "InvalidParameter")
     wanted_ip = call.optional("PrivateIpAddress")
     if wanted_ip is not None and wanted_ip != eip["PrivateIpAddress"]:
@@ -174,23 +189,39 @@ def describe_eip_addresses(call):
         if eip["RegionId"] != region:
             continue
         view = state.visible("eip", eip["AllocationId"], state.eip_view(eip))
-        if all(view[field] in values for field, values in wanted.items()):
+        fields = dict(view, LockReasons=[r["LockReason"] for r in view["OperationLocks"]["LockReason"]])
+        if all(_matches(fields[field], values) for field, values in wanted.items()):
             matching.append(view)
     return {"TotalCount": len(matching), "PageNumber": number, "PageSize": size,
             "EipAddresses": {"EipAddress": page(matching, number, size)}}
 
 
+def _matches(value, accepted):
+    return any(v in accepted for v in value) if isinstance(value, list) else value in accepted
+
+
 def _eip_filters(call):
     """Field of the Describe view -> accepted values, for every filter the caller set."""
+    limits = reference.LIMITS["DescribeEipAddresses"]
     filters = {
-        "AllocationId": call.comma_list("AllocationId", reference.LIMITS["DescribeEipAddresses"]["AllocationId"]),
-        "IpAddress": call.comma_list("EipAddress", reference.LIMITS["DescribeEipAddresses"]["EipAddress"]),
-        "InstanceId": [call.optional("AssociatedInstanceId")] if call.optional("AssociatedInstanceId") else None,
-        "InstanceType": [call.choice("AssociatedInstanceType", INSTANCE_TYPES)]
-        if call.optional("AssociatedInstanceType") else None,
-        "Status": [call.choice("Status", EIP_STATUSES)] if call.optional("Status") else None,
+        "AllocationId": call.comma_list("AllocationId", limits["AllocationId"],
+                                        error=fail(call, "InstanceIdLength.Exceed")),
+        "IpAddress": call.comma_list("EipAddress", limits["EipAddress"]),
+        "InstanceId": _one(call, "AssociatedInstanceId"),
+        "InstanceType": _one(call, "AssociatedInstanceType", INSTANCE_TYPES,
+                             fail(call, "InvalidIAssociatedInstanceType.ValueNotSupported")),
+        "Status": _one(call, "Status", EIP_STATUSES),
+        "ChargeType": _one(call, "ChargeType", CHARGE_TYPES, fail(call, "InvalidChargeType.ValueNotSupported")),
+        "LockReasons": _one(call, "LockReason", LOCK_REASONS, fail(call, "InvalidLockReason.NotFound")),
     }
     return {field: values for field, values in filters.items() if values is not None}
+
+
+def _one(call, name, allowed=None, error=None):
+    """[value] of a single-valued filter (checked against ``allowed``), or None when not given."""
+    if call.optional(name) is None:
+        return None
+    return [call.choice(name, allowed, error=error) if allowed else call.optional(name)]
 
 
 ACTIONS = {

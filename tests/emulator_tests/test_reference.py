@@ -82,6 +82,15 @@ SITUATIONS = {
                                                                  instance_id="i-emuecs0001")),
     ("UnassociateEipAddress", "InvalidParameter"): (None, dict(instance_id="i-emuecs0001")),
     ("UnassociateEipAddress", "InvalidInstanceType.ValueNotSupported"): (None, dict(instance_type="Vm")),
+    ("UnassociateEipAddress", "InvalidInstanceId.NotFound"): (None, dict(instance_id="i-nope")),
+    ("UnassociateEipAddress", "InvalidAllocationId.NotFound"): (None, dict(allocation_id="eip-emubeijing1")),
+    ("UnassociateEipAddress", "InvalidEIPStatus.BizDisabled"): (None, dict(allocation_id="eip-emulocked01")),
+    ("DescribeEipAddresses", "InvalidIAssociatedInstanceType.ValueNotSupported"): (
+        None, dict(associated_instance_type="Vm")),
+    ("DescribeEipAddresses", "InvalidChargeType.ValueNotSupported"): (None, dict(charge_type="Free")),
+    ("DescribeEipAddresses", "InvalidLockReason.NotFound"): (None, dict(lock_reason="curiosity")),
+    ("DescribeEipAddresses", "InstanceIdLength.Exceed"): (
+        None, dict(allocation_id=",".join(f"eip-emu{n:04d}" for n in range(1, 52)))),
     ("AssociateHaVip", "HaVipNotFound"): (None, dict(ha_vip_id="havip-nope")),
     ("AssociateHaVip", "InstanceNotFound"): (None, dict(instance_id="i-nope")),
     ("AssociateHaVip", "NetworkInterfaceNotFound"): (None, dict(instance_id="eni-nope",

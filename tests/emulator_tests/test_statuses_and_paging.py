@@ -149,7 +149,7 @@ def test_allocation_id_list_up_to_fifty(vpc):
     body = eips(vpc, allocation_id=fifty, page_size=100)
     assert (body.total_count, len(body.eip_addresses.eip_address)) == (50, 50)
     err = error_of(lambda: eips(vpc, allocation_id=fifty + ",eip-emu0051"))
-    assert (err.status_code, err.code) == (400, "InvalidAllocationId")
+    assert (err.status_code, err.code) == (400, "InstanceIdLength.Exceed")
 
 
 def test_eip_address_list(vpc):
@@ -159,6 +159,20 @@ def test_eip_address_list(vpc):
     assert [e.allocation_id for e in both.eip_addresses.eip_address] == ["eip-emu0009"]
     many = ",".join(f"47.100.0.{n}" for n in range(1, 52))
     assert error_of(lambda: eips(vpc, eip_address=many)).code == "InvalidEipAddress"
+
+
+def test_eip_charge_type_and_lock_reason_filters(vpc):
+    locked = eips(vpc, lock_reason="financial")
+    assert [e.allocation_id for e in locked.eip_addresses.eip_address] == ["eip-emulocked01"]
+    assert eips(vpc, lock_reason="security").total_count == 0
+    assert eips(vpc, charge_type="PrePaid").total_count == 0
+    assert eips(vpc, charge_type="PostPaid").total_count == eips(vpc).total_count
+
+
+def test_unassociate_with_only_the_allocation_id(emu, vpc):
+    # InstanceId, InstanceType and RegionId are optional on the UnassociateEipAddress page.
+    vpc.unassociate_eip_address(vm.UnassociateEipAddressRequest(allocation_id="eip-emubound01"))
+    assert emu.eip("eip-emubound01")["Status"] == "Unassociating"
 
 
 def test_eip_paging(vpc):
