@@ -273,9 +273,9 @@ class EipGoal:
             raise Blocked("Locked", "EIP %s is locked (%s) and cannot be associated; unlock it (e.g. settle an "
                           "overdue payment) first." % (self.allocation_id, ", ".join(locks)))
         if is_bound(eip) and not self.options["allow_reassociation"]:
+            target = "%s %s" % (self.options["instance_type"], self.options["instance_id"])
             raise Blocked("AlreadyAssociated", "EIP %s is already associated with %s; set allow_reassociation: "
-                          "true to move it to %s %s." % (self.allocation_id, owner(eip),
-                                                          self.options["instance_type"], self.options["instance_id"]))
+                          "true to move it to %s." % (self.allocation_id, owner(eip), target))
 
     def unassociate(self, eip):
         """Unbind from the CURRENT owner, with its own ID and type (not the ones the options name)."""

@@ -229,8 +229,8 @@ class EipMany:
 
     def read(self, allocation_ids):
         """{allocation_id: EIP} for these IDs, 50 per DescribeEipAddresses."""
-        return dict((eip["AllocationId"], eip) for eip in _eip.read_eips(self.module.call,
-                                                                             allocation_ids=list(allocation_ids)))
+        found = _eip.read_eips(self.module.call, allocation_ids=list(allocation_ids))
+        return dict((eip["AllocationId"], eip) for eip in found)
 
     def read_everything(self):
         """The first read: by ID, by address for the items that give one, and the instance's other EIPs when
@@ -240,8 +240,8 @@ class EipMany:
             by_address = {}
             addresses = [i.options["ip_address"] for i in self.items if not i.key]
             if addresses:
-                by_address = dict((e.get("IpAddress"), e) for e in _eip.read_eips(self.module.call,
-                                                                                 ip_addresses=addresses))
+                found = _eip.read_eips(self.module.call, ip_addresses=addresses)
+                by_address = dict((eip.get("IpAddress"), eip) for eip in found)
             if self.params["exclusive"]:
                 self.add_exclusive_items()
         except ApiError as err:

@@ -519,20 +519,20 @@ class EipAssociation(AssociationTask):
 
     # ---- deciding (the goal's) ------------------------------------------------------------------------------
 
-    def heading_to_wanted(self, eip):
-        return self.goal.heading_to_wanted(eip)
+    def heading_to_wanted(self, resource):
+        return self.goal.heading_to_wanted(resource)
 
     def wanted(self, eip):
         return self.goal.wanted(eip)
 
-    def plan(self, eip):
+    def plan(self, resource):
         try:
-            return self.goal.plan(eip)
+            return self.goal.plan(resource)
         except _eip.Blocked as blocked:
             self.fail(blocked.message)
 
-    def predict(self, eip, changes, settled=True):
-        return self.goal.predict(eip, changes, settled)
+    def predict(self, resource, changes, settled=True):
+        return self.goal.predict(resource, changes, settled)
 
     # ---- what the engine asks when things go wrong -----------------------------------------------------------
 

@@ -29,14 +29,14 @@ def test_items_take_the_task_level_type_state_and_shared_options():
                               allow_reassociation=True, force=True)
     assert problems == []
     [one] = items
-    assert (one["instance_type"], one["state"], one["allow_reassociation"], one["force"]) == ("Nat", "present",
-                                                                                             True, True)
+    shared = (one["instance_type"], one["state"], one["allow_reassociation"], one["force"])
+    assert shared == ("Nat", "present", True, True)
     assert one["label"] == "associations[0]" and one["client_token"] is None
 
 
 def test_an_item_keeps_its_own_type_and_state():
-    items, _ = request(associations=[item(allocation_id="eip-1", instance_id="eni-1",
-                                          instance_type="NetworkInterface", state="absent")])
+    items, _problems = request(associations=[item(allocation_id="eip-1", instance_id="eni-1",
+                                                  instance_type="NetworkInterface", state="absent")])
     assert (items[0]["instance_type"], items[0]["state"]) == ("NetworkInterface", "absent")
 
 

@@ -18,7 +18,7 @@ def pacer_on(clock, rand=0.0):
 
 def test_no_spacing_until_something_is_throttled(clock):
     pacer = pacer_on(clock)
-    for _ in range(20):
+    for _attempt in range(20):
         pacer.before_send()
         pacer.succeeded()
     assert clock.sleeps == []
@@ -26,13 +26,13 @@ def test_no_spacing_until_something_is_throttled(clock):
 
 def test_one_throttled_episode_slows_everyone_once(clock):
     pacer = pacer_on(clock)
-    tickets = [pacer.before_send() for _ in range(10)]     # ten requests in flight...
+    tickets = [pacer.before_send() for _attempt in range(10)]     # ten requests in flight...
     for ticket in tickets:                                   # ...all come back throttled
         pacer.throttled(ticket)
     assert pacer.interval == FIRST_INTERVAL                  # one slow-down, not ten doublings
     assert pacer.throttled_answers == 10
     start = clock()
-    for _ in range(5):                                       # everyone's next tries are spaced out
+    for _attempt in range(5):                                       # everyone's next tries are spaced out
         pacer.before_send()
     assert clock() - start == pytest.approx(FIRST_INTERVAL * 5)
 
@@ -42,7 +42,7 @@ def test_a_new_episode_doubles_the_spacing_up_to_the_cap(clock):
     for expected in (FIRST_INTERVAL, 2 * FIRST_INTERVAL, 4 * FIRST_INTERVAL):
         pacer.throttled(pacer.before_send())
         assert pacer.interval == pytest.approx(expected)
-    for _ in range(20):
+    for _attempt in range(20):
         pacer.throttled(pacer.before_send())
     assert pacer.interval == MAX_INTERVAL
 
@@ -51,7 +51,7 @@ def test_accepted_answers_ease_the_spacing_off_to_nothing(clock):
     pacer = pacer_on(clock)
     pacer.throttled(pacer.before_send())
     eased = []
-    for _ in range(100):
+    for _attempt in range(100):
         pacer.before_send()
         pacer.succeeded()
         eased.append(pacer.interval)
