@@ -228,9 +228,17 @@ class EipMany:
     # ---- reading -------------------------------------------------------------------------------------------
 
     def read(self, allocation_ids):
-        """{allocation_id: EIP} for these IDs, 50 per DescribeEipAddresses."""
-        found = _eip.read_eips(self.module.call, allocation_ids=list(allocation_ids))
-        return dict((eip["AllocationId"], eip) for eip in found)
+        """{allocation_id: EIP} for these IDs, 50 per DescribeEipAddresses; the batches are read in parallel
+        (against the real API each is a round trip: 200 EIPs cost one, not four)."""
+        outcomes = _many.run_parallel(batches(allocation_ids, _eip.MAX_VALUES_PER_CALL),
+                                      lambda batch: _eip.read_eips(self.module.call, allocation_ids=batch),
+                                      self.parallelism)
+        found = {}
+        for outcome in outcomes:
+            if outcome.error:
+                raise outcome.error
+            found.update((eip["AllocationId"], eip) for eip in outcome.answer)
+        return found
 
     def read_everything(self):
         """The first read: by ID, by address for the items that give one, and the instance's other EIPs when
@@ -424,8 +432,20 @@ class EipMany:
     def poll(self, items, decided, what):
         """Poll these items together until decided(item, eip) for each; the rest fail on wait_timeout."""
         by_key = dict((item.key, item) for item in items)
-        left = _many.poll_together(self.read, list(by_key), lambda key, eip: decided(by_key[key], eip),
-                                   self.module.remaining(), what)
+        settled = set()
+
+        def decided_key(key, eip):
+            if decided(by_key[key], eip):
+                settled.add(key)
+                return True
+            return False
+        try:
+            left = _many.poll_together(self.read, list(by_key), decided_key, self.module.remaining(), what)
+        except ApiError as err:
+            # The read itself failed past the client's retries: what the pending items became is unknown.
+            for key in set(by_key) - settled:
+                by_key[key].fail_api(err)
+            return
         for key in left:
             item = by_key[key]
             item.fail("WaitTimeout", "timed out after %ss (wait_timeout) waiting for %s; last seen: %s"

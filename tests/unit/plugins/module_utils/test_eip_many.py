@@ -236,3 +236,42 @@ def test_a_batch_refused_as_already_reads_again_and_fails_no_item_for_it():
     planner.plan_after_refusals()
     assert all(i.error is None and i.refused is None for i in planner.items)
     assert [j.action for j in planner.jobs()] == ["AssociateEipAddress"] * 2
+
+
+class FakeApiModule:
+    """Enough of AlicloudModule for the engine's reads and polls."""
+
+    region = "cn-hangzhou"
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.calls = []
+
+    def call(self, action, params, mutating=False):
+        self.calls.append((action, dict(params)))
+        return self.answer(action, params)
+
+    def remaining(self):
+        return 5.0
+
+
+def test_the_batches_of_a_read_go_in_parallel_and_merge():
+    def answer(action, params):
+        ids = params["AllocationId"].split(",")
+        return {"TotalCount": len(ids), "EipAddresses": {"EipAddress": [{"AllocationId": i} for i in ids]}}
+    engine = _eip_many.EipMany.__new__(_eip_many.EipMany)
+    engine.module, engine.parallelism = FakeApiModule(answer), 4
+    found = engine.read(["eip-%d" % n for n in range(120)])
+    assert len(found) == 120 and sorted(len(p["AllocationId"].split(",")) for _a, p in engine.module.calls) == [
+        20, 50, 50]
+
+
+def test_a_poll_that_cannot_read_fails_the_pending_items_with_the_api_error():
+    def answer(action, params):
+        raise ApiError("DescribeEipAddresses", "Throttling.User", "too many", http_status=400)
+    engine = _eip_many.EipMany.__new__(_eip_many.EipMany)
+    engine.module, engine.parallelism, engine.params = FakeApiModule(answer), 4, dict(TASK, wait_timeout=5)
+    pending = _eip_many.Item(dict(options_for("eip-1", "i-1", "EcsInstance"), label="associations[0]"))
+    pending.goal.allocation_id = "eip-1"
+    engine.poll([pending], lambda item, eip: True, "test")
+    assert pending.error["code"] == "Throttling.User" and "max_retry_time" in pending.error["hint"]
