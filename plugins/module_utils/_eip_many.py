@@ -347,8 +347,9 @@ class EipMany:
             for outcome in outcomes:
                 self.took(outcome)
             self.wait_for_calls()
-            if any(item.refused for item in self.items):
-                # Refused as busy and still needed: give the other change a moment (within the budget).
+            if any(item.refused and item.refused[1] is not None for item in self.items):
+                # Refused as busy and still needed: give the other change a moment (within the budget). A refused
+                # batch needs no pause: its items go one by one next.
                 time.sleep(min(pause, self.module.remaining()))
                 pause = min(pause * 2, PAUSE_MAX)
             else:
