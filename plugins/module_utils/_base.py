@@ -62,6 +62,7 @@ SHARED_ARGUMENT_SPEC = dict(
     max_retry_time=dict(type="float", default=60.0),
 )
 
+
 def id_problem(option, value):
     """The message for an option value that cannot be a resource ID, or None (also for an unset option).
 

@@ -345,13 +345,13 @@ class EipAssociation(AssociationTask):
     def describe_subject(self):
         return "EIP %s" % self.allocation_id
 
-    def describe_state(self, eip):
+    def describe_state(self, eip, /):
         return "EIP %s %s" % (self.allocation_id, _eip.describe_state(eip))
 
-    def is_settled(self, eip):
+    def is_settled(self, eip, /):
         return eip.get("Status") not in _eip.TRANSIENT
 
-    def heading_to_wanted(self, eip):
+    def heading_to_wanted(self, eip, /):
         return eip.get("Status") == "Associating" and self.wanted(eip)
 
     view = staticmethod(_eip.association_view)
@@ -375,7 +375,7 @@ class EipAssociation(AssociationTask):
         """For absent: bound to instance_id, or to anything when instance_id is omitted."""
         return _eip.is_bound(eip) and eip["InstanceId"] == (self.params["instance_id"] or eip["InstanceId"])
 
-    def plan(self, eip):
+    def plan(self, eip, /):
         if self.params["state"] == "absent":
             return [self.unassociate(eip)] if self.bound_to_target(eip) else []
         if self.wanted(eip) and (eip.get("Status") == "InUse" or self.heading_to_wanted(eip)):
@@ -425,7 +425,7 @@ class EipAssociation(AssociationTask):
                       awaited="EIP %s to be InUse on %s %s" % (self.allocation_id, p["instance_type"], p["instance_id"]),
                       holds=lambda e: e.get("Status") == "InUse" and self.wanted(e))
 
-    def predict(self, eip, changes, settled=True):
+    def predict(self, eip, /, changes, settled=True):
         if changes[-1].action == "UnassociateEipAddress":
             return _eip.unbound(eip, status="Available" if settled else "Unassociating")
         eip = dict(eip)
@@ -436,13 +436,13 @@ class EipAssociation(AssociationTask):
 
     # ---- what the engine asks when things go wrong -----------------------------------------------------------
 
-    def took_effect(self, change, eip):
+    def took_effect(self, change, eip, /):
         if change.action == "UnassociateEipAddress" and self.params["state"] == "present":
             self.moved_from = eip
         elif change.action == "AssociateEipAddress":
             self.moved_from = None
 
-    def unresolved_refusal(self, err, change, eip):
+    def unresolved_refusal(self, err, change, eip, /):
         """The API said "already associated" but the EIP, read again, is not bound as asked.
 
         Another EIP on the instance: a real conflict, fail naming it. None: the answer was about this EIP and the
