@@ -16,6 +16,7 @@ from ansible_collections.alicloud.network.plugins.module_utils._base import (
     id_problem,
 )
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
+from module_utils_doubles import EMPTY_EIPS
 
 SECRET = "env-secret-do-not-leak"
 
@@ -89,7 +90,7 @@ def test_ens_needs_no_region(env, monkeypatch, build):
 
 
 def test_vpc_call_adds_region_and_client_token_and_records_request_id(env, stub, build):
-    stub.script({"status": 200, "body": {"RequestId": "req-assoc"}}, {"status": 200, "body": {"RequestId": "req-d"}})
+    stub.script({"status": 200, "body": {"RequestId": "req-assoc"}}, {"status": 200, "body": {"RequestId": "req-d", **EMPTY_EIPS}})
     m = build()
     assert m.call("AssociateEipAddress", {"AllocationId": "eip-1"}, mutating=True) == {"RequestId": "req-assoc"}
     m.call("DescribeEipAddresses", {"AllocationId": "eip-1"})
