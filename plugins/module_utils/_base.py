@@ -11,12 +11,11 @@ fail_json the same way for every module.
 from __future__ import annotations
 
 import os
-import re
 import time
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.alicloud.network.plugins.module_utils import _endpoints
+from ansible_collections.alicloud.network.plugins.module_utils import _endpoints, _validation
 from ansible_collections.alicloud.network.plugins.module_utils._client import (
     REQUESTS_IMPORT_ERROR,
     AlibabaClient,
@@ -28,12 +27,13 @@ from ansible_collections.alicloud.network.plugins.module_utils._credentials impo
     resolve_credentials,
     profile_region,
 )
+from ansible_collections.alicloud.network.plugins.module_utils._validation import (  # noqa: F401 - re-exported
+    ID_PATTERN,
+    REGION_PATTERN,
+    id_problem,
+    region_problem,
+)
 from ansible_collections.alicloud.network.plugins.module_utils._waiter import WaitTimeout, wait_until
-
-REGION_PATTERN = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
-
-# Resource IDs: letters, digits and the separators Alibaba Cloud uses; no whitespace, sane length.
-ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 
 # Documented once, in plugins/doc_fragments/alicloud.py: keep the two in step.
 SHARED_ARGUMENT_SPEC = dict(
@@ -53,6 +53,7 @@ SHARED_ARGUMENT_SPEC = dict(
     connect_timeout=dict(type="float", default=10.0),
     read_timeout=dict(type="float", default=30.0),
     max_retry_time=dict(type="float", default=60.0),
+    allow_insecure_endpoint=dict(type="bool", default=False),
 )
 
 # Hints for errors whose cause is nearly always the same, used when a module gives none.
@@ -84,17 +85,6 @@ def hint_for(hints, code, **context):
         return template
 
 
-def id_problem(option, value):
-    """The message for an option value that cannot be a resource ID, or None (also for an unset option).
-
-    Modules check every ID with this before their first call, so a malformed one never reaches a mutating action.
-    """
-    if value is None or ID_PATTERN.fullmatch(value):
-        return None
-    return ("%s %r is not a valid ID (letters, digits, '-', '_', '.', ':'; no spaces; at most 128 characters)"
-            % (option, value))
-
-
 class AlicloudModule:
     """An AnsibleModule with the shared options, a lazily built client and uniform results."""
 
@@ -105,6 +95,7 @@ class AlicloudModule:
         if REQUESTS_IMPORT_ERROR:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.module.params
+        self._check_numbers()
         # One wait_timeout budget for the whole task: every wait and every "busy, try again" draws on it.
         self._deadline = time.monotonic() + max(0, self.params.get("wait_timeout") or 0)
         self.product = product
@@ -113,6 +104,7 @@ class AlicloudModule:
         # Validate what can be checked locally before any request goes out.
         self.region = self._resolve_region()
         self.endpoint = self._resolve_endpoint()
+        self._check_endpoint_transport()
         self._check_ca_bundle()
 
     # ---- resolution -------------------------------------------------------------
@@ -132,6 +124,17 @@ class AlicloudModule:
             return _endpoints.resolve(self.product, self.region, self.params.get("endpoint"))
         except ValueError as exc:
             self.fail(str(exc))
+
+    def _check_numbers(self):
+        problems = _validation.number_problems(self.params)
+        if problems:
+            self.module.fail_json(msg="Invalid options: %s." % "; ".join(problems))
+
+    def _check_endpoint_transport(self):
+        problem = _validation.insecure_endpoint_problem(self.endpoint, "endpoint",
+                                                        self.params["allow_insecure_endpoint"])
+        if problem:
+            self.fail(problem + ".")
 
     def _check_ca_bundle(self):
         path = self.params.get("ca_bundle")
