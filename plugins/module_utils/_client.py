@@ -284,7 +284,7 @@ class AlibabaClient:
         location = response.headers.get("Location") or ""
         try:
             parts = urlsplit(location)
-            target = "%s://%s" % (parts.scheme, parts.hostname) if parts.scheme else (parts.hostname or "")
+            target = "%s://%s" % (parts.scheme, parts.hostname or "") if parts.scheme else (parts.hostname or "")
         except ValueError:
             target = ""
         return ApiError(action, "UnexpectedRedirect", "%s answered HTTP %d redirecting to %s; the Alibaba Cloud "
@@ -397,7 +397,7 @@ def _json_or_none(body_bytes):
 
 
 def _reason_name(exc):
-    reason = exc.args[0] if exc.args else exc
+    reason = exc.args[0] if exc.args and not isinstance(exc.args[0], str) else exc
     reason = getattr(reason, "reason", reason)
     return type(reason).__name__
 
