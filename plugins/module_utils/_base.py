@@ -126,6 +126,8 @@ class AlicloudModule:
             self.fail(str(exc))
 
     def _check_numbers(self):
+        # The invocation echoed with any failure must not show a password given in the endpoint option.
+        self.module.no_log_values.update(_validation.userinfo_secrets(self.params.get("endpoint")))
         problems = _validation.number_problems(self.params)
         if problems:
             self.module.fail_json(msg="Invalid options: %s." % "; ".join(problems))

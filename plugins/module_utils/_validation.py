@@ -86,6 +86,15 @@ def userinfo_problem(url, source):
             "authenticated by signed requests only" % source)
 
 
+def userinfo_secrets(url):
+    """The user name and password a URL carries (to add to no_log_values before any failure echoes the option)."""
+    try:
+        parts = urlsplit(url or "")
+        return [value for value in (parts.username, parts.password) if value]
+    except ValueError:
+        return []
+
+
 def is_loopback(host):
     """True for localhost and loopback addresses (127.0.0.0/8, ::1): traffic that never leaves this machine."""
     if not host:
