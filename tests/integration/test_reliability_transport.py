@@ -257,5 +257,7 @@ def test_refused_connection_fails_in_seconds_not_max_retry_time(emulator, ansibl
     assert calls_on(emulator, "eip-emu0050") == []
 
 
-# For docs/reliability.md.
+# For docs/reliability.md: the emulator's fault kinds these cases use, and every case.
+WIRE_FAULT_KINDS = sorted({fault[0] for cases in (WIRE_CASES, ENGINE_CASES) for case in cases.values()
+                           for fault in case[2]} | {"echo"})
 TRANSPORT_CASES = len(WIRE_CASES) + len(ENGINE_CASES) + len(ECHO_CASES) + len(LOCAL_CASES) + 2

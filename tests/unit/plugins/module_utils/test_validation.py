@@ -70,3 +70,14 @@ def test_plain_http_only_to_loopback_unless_allowed():
     problem = insecure_endpoint_problem("http://vpc.example.com", "endpoint", False)
     assert "allow_insecure_endpoint" in problem and "vpc.example.com" in problem
     assert insecure_endpoint_problem("http://vpc.example.com", "endpoint", True) is None
+
+
+def test_metadata_endpoint_with_userinfo_is_refused_without_echo():
+    import requests
+
+    from ansible_collections.alicloud.network.plugins.module_utils._credentials import (
+        CredentialsError, fetch_ecs_credentials)
+    with pytest.raises(CredentialsError) as info:
+        fetch_ecs_credentials(requests.Session(), "role",
+                              environ={"ALIBABA_CLOUD_ECS_METADATA_ENDPOINT": "http://u:pw-do-not-leak@127.0.0.1:9"})
+    assert "do-not-leak" not in str(info.value) and "ALIBABA_CLOUD_ECS_METADATA_ENDPOINT" in str(info.value)
