@@ -108,7 +108,7 @@ options:
         C(http://) to a host other than this machine. Requests, including the security token of temporary
         credentials, then travel unencrypted; only for trusted networks. C(http://) to C(localhost) or a loopback
         address is always allowed.
-      - An endpoint must never carry a user name or password (C(http://user:password@host)): it is refused.
+      - An endpoint that carries a user name or password (C(http://user:password@host)) is always refused.
     type: bool
     default: false
 notes:

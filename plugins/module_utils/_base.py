@@ -27,13 +27,11 @@ from ansible_collections.alicloud.network.plugins.module_utils._credentials impo
     resolve_credentials,
     profile_region,
 )
-from ansible_collections.alicloud.network.plugins.module_utils._validation import (  # noqa: F401 - re-exported
-    ID_PATTERN,
-    REGION_PATTERN,
-    id_problem,
-    region_problem,
-)
 from ansible_collections.alicloud.network.plugins.module_utils._waiter import WaitTimeout, wait_until
+
+# Kept here only until the modules import them from _validation, where the rules live.
+REGION_PATTERN = _validation.REGION_PATTERN
+id_problem = _validation.id_problem
 
 # Documented once, in plugins/doc_fragments/alicloud.py: keep the two in step.
 SHARED_ARGUMENT_SPEC = dict(
@@ -95,7 +93,7 @@ class AlicloudModule:
         if REQUESTS_IMPORT_ERROR:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.module.params
-        self._check_numbers()
+        self._check_option_values()
         # One wait_timeout budget for the whole task: every wait and every "busy, try again" draws on it.
         self._deadline = time.monotonic() + max(0, self.params.get("wait_timeout") or 0)
         self.product = product
@@ -125,7 +123,8 @@ class AlicloudModule:
         except ValueError as exc:
             self.fail(str(exc))
 
-    def _check_numbers(self):
+    def _check_option_values(self):
+        """Numbers in range, before anything uses them (a nan retry budget never ends)."""
         # The invocation echoed with any failure must not show a password given in the endpoint option.
         self.module.no_log_values.update(_validation.userinfo_secrets(self.params.get("endpoint")))
         problems = _validation.number_problems(self.params)

@@ -184,7 +184,7 @@ def test_echoed_token_never_reaches_the_output(emulator, ansible):
         msg = failed(run, "echo %d %s" % (pad, encode))["msg"]
         assert "DescribeEipAddresses" in msg and "HTTP400" in msg, msg
     output = run.stdout + run.stderr + str(run.results)
-    for form in {STS_TOKEN, quote(STS_TOKEN, safe=""), quote_plus(STS_TOKEN)}:
+    for form in (STS_TOKEN, quote(STS_TOKEN, safe=""), quote_plus(STS_TOKEN)):
         pieces = {form[i:i + 10] for i in range(len(form) - 9)}
         leaked = sorted(piece for piece in pieces if piece in output)
         assert leaked == [], leaked
@@ -235,8 +235,8 @@ def test_plain_http_to_another_host_works_when_allowed(emulator, ansible):
     """allow_insecure_endpoint: true lets http:// to a non-loopback address through (0.0.0.0 reaches this
     machine on Linux, so the emulator answers)."""
     endpoint = "http://0.0.0.0:%d" % emulator.port
-    run = ansible.playbook(playbook(task("allowed", EIP_MODULE, eip_args(49, endpoint=endpoint,
-                                                                      allow_insecure_endpoint=True))))
+    args = eip_args(49, endpoint=endpoint, allow_insecure_endpoint=True)
+    run = ansible.playbook(playbook(task("allowed", EIP_MODULE, args)))
     assert run.rc == 0 and run.task("allowed")["status"] == "changed", run.stdout[-2000:]
     assert eip_bound_as_asked(emulator, 49)
 

@@ -214,7 +214,7 @@ class RawServer:
     def _serve(self):
         while True:
             try:
-                conn, _ = self._sock.accept()
+                conn = self._sock.accept()[0]
             except OSError:
                 return
             self.connections += 1
@@ -272,7 +272,7 @@ def test_truncated_answer_to_a_read_is_retried(raw_server, clock):
 def test_a_dripping_body_cannot_outlive_the_attempt(raw_server, clock):
     def drip(conn):
         conn.sendall(head(1000))
-        for _ in range(1000):
+        for _byte in range(1000):
             conn.sendall(b" ")
             time.sleep(0.05)
 
@@ -289,7 +289,7 @@ def test_an_oversized_body_is_not_read_whole(raw_server, clock):
         conn.sendall("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n".encode())
         conn.sendall(b'{"RequestId": "r", "Pad": "')
         chunk = b"x" * 65536
-        for _ in range(200):  # 13 MB, more than the cap, without a Content-Length
+        for _piece in range(200):  # 13 MB, more than the cap, without a Content-Length
             conn.sendall(chunk)
 
     server = raw_server(flood)
