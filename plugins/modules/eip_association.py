@@ -313,7 +313,8 @@ import ipaddress
 
 from ansible_collections.alicloud.network.plugins.module_utils import _eip
 from ansible_collections.alicloud.network.plugins.module_utils._association import AssociationTask, Change
-from ansible_collections.alicloud.network.plugins.module_utils._base import REGION_PATTERN, AlicloudModule, id_problem
+from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule
+from ansible_collections.alicloud.network.plugins.module_utils._validation import id_problem, region_problem
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
 from ansible_collections.alicloud.network.plugins.module_utils._waiter import WaitTimeout, wait_until
 
@@ -504,9 +505,7 @@ def input_problems(p):
         if p["vpc_id"] and p["instance_type"] != "IpAddress":
             problems.append("vpc_id is only accepted with instance_type IpAddress")
         problems.append(_eip.type_contradiction(p["instance_id"], p["instance_type"]))
-    if p["instance_region_id"] is not None and not REGION_PATTERN.fullmatch(p["instance_region_id"]):
-        problems.append("instance_region_id %r does not look like a region id (e.g. cn-hangzhou)"
-                        % p["instance_region_id"])
+    problems.append(region_problem("instance_region_id", p["instance_region_id"]))
     token = p["client_token"]
     if token is not None and (not token or len(token) > 64 or not token.isascii() or not token.isprintable()):
         problems.append("client_token must be 1 to 64 printable ASCII characters")

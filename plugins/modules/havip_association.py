@@ -228,7 +228,8 @@ error:
 
 from ansible_collections.alicloud.network.plugins.module_utils import _havip
 from ansible_collections.alicloud.network.plugins.module_utils._association import AssociationTask, Change
-from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule, id_problem
+from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule
+from ansible_collections.alicloud.network.plugins.module_utils._validation import id_problem
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
 
 

@@ -10,7 +10,7 @@ import uuid
 
 from . import ens, ens_eip, errors, sts, vpc, vpc_batch, vpc_havip
 from .errors import ApiError
-from .faults import Faults
+from .faults import AFTER_ACTING_KINDS, ERROR_KINDS, INSTEAD_KINDS, LOGGED_CODES, Faults
 from .params import Call
 from .products import Product
 from .ratelimit import RateLimit
@@ -207,8 +207,10 @@ class Emulator:
             if not self.rate_limit.admit(action):
                 raise errors.throttled()
             fault = self.faults.take(action)
-            if fault and fault.kind in ("throttle", "unavailable", "task_conflict", "system_busy", "error"):
+            if fault and (fault.kind in ERROR_KINDS or fault.kind == "error"):
                 raise fault.error()
+            if fault and fault.kind in INSTEAD_KINDS:
+                return self._spoilt(record, fault, fault.answer_instead(request))
             if fault and fault.kind == "drop" and not fault.opts.get("after"):
                 return self._dropped(record)
             body, answer_id, mutated = self._run(product, module, action, record["params"], identity, request_id)
@@ -218,6 +220,9 @@ class Emulator:
                 time.sleep(float(fault.opts["seconds"]))
             if fault and fault.kind == "drop":
                 return self._dropped(record)
+            if fault and fault.kind in AFTER_ACTING_KINDS:
+                response.headers["x-acs-request-id"] = answer_id
+                return self._spoilt(record, fault, fault.spoil(response))
         except ApiError as err:
             record.update(http_status=err.status, code=err.code)
             response = Response(err.status, {
@@ -232,6 +237,12 @@ class Emulator:
         record.update(code="ConnectionDropped")
         self._log(record)
         return DROP
+
+    def _spoilt(self, record, fault, answer):
+        """Log and return a faults.Streamed answer (issue 17's misbehaviours)."""
+        record.update(http_status=answer.status, code=LOGGED_CODES[fault.kind])
+        self._log(record)
+        return answer
 
     def _log(self, record):
         with self._log_lock:

@@ -133,7 +133,7 @@ def test_busy_answer_reads_again_and_tries_again():
 
 def test_a_lost_answer_whose_change_holds_counts_as_this_tasks_change():
     def api(action, params):
-        raise ApiError(action, "ConnectionError", "dropped")   # no HTTP status: the outcome is unknown
+        raise ApiError(action, "ConnectionError", "dropped after sending", outcome_unknown=True)
     module = FakeModule({"owner": "me", "wait": True, "wait_timeout": 30}, api)
     end = run(Light(module, [dict(OFF), dict(ON)]))
     assert (end.failed, end.result["changed"]) == (False, True)
