@@ -4,6 +4,6 @@
 # Extra arguments go to pytest, e.g. scripts/test.sh -k eip -x
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/bootstrap.sh
+scripts/bootstrap.sh test
 export PATH="$PWD/.venv/bin:$PATH"
 exec scripts/with-collection.sh python -m pytest -c tests/pytest.ini --rootdir tests tests "$@"
