@@ -2,7 +2,7 @@
 # Print the path of the Python interpreter the project's virtual environments are made with.
 #
 #   scripts/find-python.sh           # the newest usable: 3.13, else 3.12, else 3.11 (fallback, see below)
-#   scripts/find-python.sh --min     # the declared minimum controller Python, 3.11 (for .venv-min)
+#   scripts/find-python.sh --min     # the oldest controller Python, 3.11 (for .venv-min; else the oldest found)
 #
 # ALICLOUD_PYTHON=/path/to/python overrides the search (for the default environment only).
 # A candidate counts only if it actually starts: pyenv puts shims such as `python3.13` on PATH that answer
@@ -51,7 +51,16 @@ main() {
     local version
     case "${1:-}" in
         --min)
-            find_version "$MINIMUM" || { echo "no Python $MINIMUM found (PATH, pyenv)" >&2; exit 1; }
+            find_version "$MINIMUM" && return 0
+            # The minimum ansible-core also runs on the newer Pythons: test it on the oldest there is.
+            for version in $(printf '%s\n' "${NEWEST_FIRST[@]}" | tac); do
+                if find_version "$version"; then
+                    echo "no Python $MINIMUM found: the declared minimum runs on Python $version" >&2
+                    return 0
+                fi
+            done
+            echo "no Python ${NEWEST_FIRST[*]} found (PATH, pyenv)" >&2
+            exit 1
             ;;
         "")
             if [[ -n "${ALICLOUD_PYTHON:-}" ]]; then

@@ -92,11 +92,13 @@ def test_this_environment_is_a_row_of_the_table():
     python = "%d.%d" % sys.version_info[:2]
     core = minor(ansible.release.__version__)
     table = readme_table()
-    assert python in table.get(core, []), f"ansible-core {core} on Python {python} is not in the README's table"
     venv = Path(sys.prefix).name
     if venv == ".venv-min":
         assert core == declared_minimum()
-    elif venv == ".venv":
+        if python != find_python_versions()[1]:
+            pytest.skip(f"no Python {find_python_versions()[1]} here: the minimum core runs on {python}")
+    assert python in table.get(core, []), f"ansible-core {core} on Python {python} is not in the README's table"
+    if venv == ".venv":
         assert core == core_for("requirements-demo.txt", python)
-    else:
+    elif venv != ".venv-min":
         pytest.skip(f"not one of the project's environments ({sys.prefix}): only the table was checked")
