@@ -8,6 +8,8 @@ from __future__ import annotations
 
 class ModuleDocFragment:
     DOCUMENTATION = r"""
+requirements:
+  - requests >= 2.25
 options:
   access_key:
     description:

@@ -23,7 +23,7 @@ description:
   - Uses the VPC API (C(AssociateEipAddress), C(UnassociateEipAddress), C(DescribeEipAddresses)) directly over
     HTTPS; the Alibaba Cloud SDK is not needed.
 author:
-  - alicloud.network contributors (!UNKNOWN)
+  - alicloud.network contributors (@alicloud-network)
 options:
   allocation_id:
     description:

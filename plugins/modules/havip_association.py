@@ -25,7 +25,7 @@ description:
   - ENS is served by one endpoint (C(ens.aliyuncs.com)), so O(region) is not needed. The HAVIP's ENS node is
     reported as RV(havip.ens_region_id).
 author:
-  - alicloud.network contributors (!UNKNOWN)
+  - alicloud.network contributors (@alicloud-network)
 extends_documentation_fragment:
   - alicloud.network.alicloud
 attributes:
