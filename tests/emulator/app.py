@@ -8,7 +8,7 @@ import threading
 import time
 import uuid
 
-from . import ens, ens_eip, errors, sts, vpc, vpc_batch, vpc_havip
+from . import ens, ens_eip, errors, reference, sts, vpc, vpc_batch, vpc_havip
 from .errors import ApiError
 from .faults import Faults
 from .params import Call
@@ -204,9 +204,9 @@ class Emulator:
             identity = self.verifier.verify(request.method, request.path, request.query, request.params,
                                             request.headers, request.body)
             record.update(signature=identity.style, access_key_id=identity.access_key_id)
-            if not self.rate_limit.admit(action):
+            if not self.rate_limit.admit(reference.key(product, action)):
                 raise errors.throttled()
-            fault = self.faults.take(action)
+            fault = self.faults.take(reference.key(product, action))
             if fault and fault.kind in ("throttle", "unavailable", "task_conflict", "system_busy", "error"):
                 raise fault.error()
             if fault and fault.kind == "drop" and not fault.opts.get("after"):
@@ -260,27 +260,26 @@ class Emulator:
         with self.state.lock:
             token = params.get("ClientToken") if product == "vpc" and action in module.MUTATING else None
             self.state.sweep()
-            replayed = self._replayed(action, token, params)
+            replayed = self._replayed(reference.key(product, action), token, params)
             if replayed:
                 return {}, replayed, False
             call = Call(action, params, self.state, self.transition_seconds, product,
                         self.faults.take_stale, identity)
             body = module.ACTIONS[action](call)
             if call.mutated and token:
-                self._client_tokens[(action, token)] = {"params": dict(params), "time": time.time(),
+                self._client_tokens[(call.key, token)] = {"params": dict(params), "time": time.time(),
                                                         "request_id": request_id}
             return body, request_id, call.mutated
 
-    def _replayed(self, action, token, params):
-        """The first RequestId when ``token`` was used recently with the same parameters."""
+    def _replayed(self, key, token, params):
+        """The first RequestId when ``token`` was used recently with the same parameters (``key``: the action's)."""
         if not token:
             return None
-        prior = self._client_tokens.get((action, token))
+        prior = self._client_tokens.get((key, token))
         if prior is None or time.time() - prior["time"] > CLIENT_TOKEN_TTL:
             return None
         if prior["params"] != params:
-            raise ApiError(400, "IdempotentParameterMismatch",
-                           "Request uses a client token in a previous request but is not identical to that request.")
+            raise reference.error(key, "IdempotentParameterMismatch")
         return prior["request_id"]
 
     # ---- control API (no signature: it exists only on the emulator) ----------------------------

@@ -38,7 +38,7 @@ def control(emu, path, payload):
 
 def test_n_plus_one_requests_in_a_second_get_one_throttling(emu, vpc, clock):
     emu.set_rate_limit(3)
-    for _ in range(3):
+    for attempt in range(3):
         describe(vpc)
     throttled(lambda: describe(vpc))
     codes = [c["code"] for c in emu.calls]
@@ -57,7 +57,7 @@ def test_limit_is_per_action(emu, vpc):
 
 def test_only_the_named_actions_are_limited(emu, vpc):
     emu.set_rate_limit(1, actions=["AssociateEipAddress"])
-    for _ in range(3):
+    for attempt in range(3):
         describe(vpc)
     associate(vpc, "eip-emu0203", "i-emuecs0203", "rl-3")
     throttled(lambda: associate(vpc, "eip-emu0204", "i-emuecs0204", "rl-4"))
@@ -104,7 +104,7 @@ def test_constructor_limit_survives_reset():
 
 
 def test_off_by_default(emu, vpc):
-    for _ in range(20):
+    for attempt in range(20):
         describe(vpc)
     assert not [c for c in emu.calls if c["code"]]
 
@@ -122,7 +122,7 @@ def test_parallel_burst_admits_exactly_the_limit(emu, clock):
         except ClientException as err:
             outcomes.append(err.code)
 
-    threads = [threading.Thread(target=one_request) for _ in range(10)]
+    threads = [threading.Thread(target=one_request) for thread_number in range(10)]
     for thread in threads:
         thread.start()
     for thread in threads:
