@@ -67,7 +67,7 @@ class Emulator:
 
     def _load(self):
         self.state = State(self._seed, clock=self._clock)
-        for _, product in PRODUCTS.values():
+        for _product_name, product in PRODUCTS.values():
             product.load(self.state, self._seed)
         self.rate_limit = RateLimit(self._clock, self._initial_rate_limit)
         self.verifier = Verifier(self.state.credentials)
@@ -268,7 +268,7 @@ class Emulator:
             body = module.ACTIONS[action](call)
             if call.mutated and token:
                 self._client_tokens[(call.key, token)] = {"params": dict(params), "time": time.time(),
-                                                        "request_id": request_id}
+                                                          "request_id": request_id}
             return body, request_id, call.mutated
 
     def _replayed(self, key, token, params):

@@ -620,7 +620,7 @@ def error(action, code, detail=None, message=None):
     hit = _match(DOCUMENTED_ERRORS[action], code) or _match(ASSUMED_ERRORS[action], code)
     if hit is None:
         raise KeyError(f"{action} has no documented or assumed error {code!r} (see emulator/reference.py)")
-    _, entry, fill = hit
+    entry, fill = hit[1:]
     if message is not None and message not in entry.messages:
         raise KeyError(f"{message!r} is not a documented message of {action} {code}")
     text = message or entry.messages[0]

@@ -72,20 +72,20 @@ SITUATIONS = {
     ("vpc:AssociateEipAddress", "OperationDenied"): (None, dict(instance_id="i-emuecsclassic")),
     ("vpc:AssociateEipAddress", "InvalidInstanceType.ValueNotSupported"): (None, dict(instance_type="Ecs")),
     ("vpc:AssociateEipAddress", "InvalidParameter.InstanceTypeNotSupport"): (None, dict(instance_id="lb-emuclb0001")),
-    ("vpc:AssociateEipAddress", "IncorrectHaVipStatus"): (None, dict(instance_id="havip-emuvpcbusy",
-                                                                 instance_type="HaVip")),
+    ("vpc:AssociateEipAddress", "IncorrectHaVipStatus"): (
+        None, dict(instance_id="havip-emuvpcbusy", instance_type="HaVip")),
     ("vpc:AssociateEipAddress", "OperationFailed.Ipv4GatewayNotOpenedInVpc"): (
         None, dict(instance_id="10.0.6.10", instance_type="IpAddress", vpc_id="vpc-emu0002")),
     ("vpc:AssociateEipAddress", "IllegalParam.Mode"): (None, dict(mode="NAT")),
     ("vpc:AssociateEipAddress", "InvalidParameter"): (None, dict(private_ip_address="10.9.9.9")),
-    ("vpc:AssociateEipAddress", "InvalidParameter.EniInstanceId"): (None, dict(instance_id="eni-emueniprim",
-                                                                           instance_type="NetworkInterface")),
+    ("vpc:AssociateEipAddress", "InvalidParameter.EniInstanceId"): (
+        None, dict(instance_id="eni-emueniprim", instance_type="NetworkInterface")),
     ("vpc:AssociateEipAddress", "QuotaExceeded.NumberOfEip"): (
         lambda emu: emu.state.eips["eip-emu0002"].update(Status="InUse", InstanceId="ngw-emunat0002",
                                                          InstanceType="Nat"),
         dict(instance_id="ngw-emunat0002", instance_type="Nat")),
-    ("vpc:UnassociateEipAddress", "IncorrectEipStatus"): (None, dict(allocation_id="eip-emu0001",
-                                                                 instance_id="i-emuecs0001")),
+    ("vpc:UnassociateEipAddress", "IncorrectEipStatus"): (
+        None, dict(allocation_id="eip-emu0001", instance_id="i-emuecs0001")),
     ("vpc:UnassociateEipAddress", "InvalidParameter"): (None, dict(instance_id="i-emuecs0001")),
     ("vpc:UnassociateEipAddress", "InvalidInstanceType.ValueNotSupported"): (None, dict(instance_type="Vm")),
     ("vpc:UnassociateEipAddress", "InvalidInstanceId.NotFound"): (None, dict(instance_id="i-nope")),
@@ -99,15 +99,15 @@ SITUATIONS = {
         None, dict(allocation_id=",".join(f"eip-emu{n:04d}" for n in range(1, 52)))),
     ("ens:AssociateHaVip", "HaVipNotFound"): (None, dict(ha_vip_id="havip-nope")),
     ("ens:AssociateHaVip", "InstanceNotFound"): (None, dict(instance_id="i-nope")),
-    ("ens:AssociateHaVip", "NetworkInterfaceNotFound"): (None, dict(instance_id="eni-nope",
-                                                                instance_type="NetworkInterface")),
-    ("ens:AssociateHaVip", "IncorrectNetworkInterfaceStatus"): (None, dict(instance_id="eni-emuens0004",
-                                                                       instance_type="NetworkInterface")),
+    ("ens:AssociateHaVip", "NetworkInterfaceNotFound"): (
+        None, dict(instance_id="eni-nope", instance_type="NetworkInterface")),
+    ("ens:AssociateHaVip", "IncorrectNetworkInterfaceStatus"): (
+        None, dict(instance_id="eni-emuens0004", instance_type="NetworkInterface")),
     ("ens:AssociateHaVip", "IncorrectInstanceVSwitch"): (None, dict(instance_id="i-emuens0006")),
     ("ens:AssociateHaVip", "IncorrectHaVipStatus"): (None, dict(ha_vip_id="havip-emuens0004")),
     ("ens:AssociateHaVip", "IncorrectInstanceStatus"): (None, dict(instance_id="i-emuens0007")),
-    ("ens:AssociateHaVip", "InstanceAlreadyAssociated"): (None, dict(ha_vip_id="havip-emuens0003",
-                                                                 instance_id="i-emuens0003")),
+    ("ens:AssociateHaVip", "InstanceAlreadyAssociated"): (
+        None, dict(ha_vip_id="havip-emuens0003", instance_id="i-emuens0003")),
     ("ens:AssociateHaVip", "Invalid%s"): (None, dict(instance_type="Vm")),
     ("ens:AssociateHaVip", "Missing%s"): (None, dict(instance_id=None)),
     ("ens:AssociateHaVip", "CountLimitExceed.InstanceOnHaVip"): (
