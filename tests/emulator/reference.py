@@ -652,7 +652,7 @@ def error_table(action):
     for code, entry in DOCUMENTED_ERRORS[action].items():
         lines.append(f"| {entry.http_status} | `{code}` | {' / '.join(entry.messages)} | {entry.meaning or '—'} |")
     for code, entry in ASSUMED_ERRORS.get(action, {}).items():
-        lines.append(f"| {entry.http_status} | `{code}` (assumed) | {entry.messages[0]} | {entry.reason} |")
+        lines.append(f"| {entry.http_status} | `{code}` (assumed) | {' / '.join(entry.messages)} | {entry.reason} |")
     return "\n".join(lines)
 
 

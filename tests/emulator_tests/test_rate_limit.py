@@ -3,6 +3,7 @@ import json
 import urllib.request
 
 import pytest
+from alibabacloud_ens20171110 import models as ens_models
 from alibabacloud_tea_openapi.exceptions import ClientException
 from alibabacloud_vpc20160428 import models as m
 from alibabacloud_vpc20160428.client import Client as VpcClient
@@ -159,3 +160,16 @@ def test_command_line_takes_the_limit(tmp_path):
     finally:
         process.terminate()
         assert process.wait(timeout=30) == 0
+
+
+def test_vpc_and_ens_actions_of_one_name_have_their_own_budget(emu, vpc, ens, clock):
+    """VPC DescribeHaVips and ENS DescribeHaVips are two actions (keys vpc:/ens:DescribeHaVips)."""
+    emu.set_rate_limit(1, actions=["DescribeHaVips"])
+    vpc.describe_ha_vips(m.DescribeHaVipsRequest(region_id="cn-hangzhou"))
+    ens.describe_ha_vips(ens_models.DescribeHaVipsRequest())
+    throttled(lambda: vpc.describe_ha_vips(m.DescribeHaVipsRequest(region_id="cn-hangzhou")))
+    emu.set_rate_limit(1, actions=["ens:DescribeHaVips"])  # a key limits that product's action only
+    vpc.describe_ha_vips(m.DescribeHaVipsRequest(region_id="cn-hangzhou"))
+    vpc.describe_ha_vips(m.DescribeHaVipsRequest(region_id="cn-hangzhou"))
+    ens.describe_ha_vips(ens_models.DescribeHaVipsRequest())
+    throttled(lambda: ens.describe_ha_vips(ens_models.DescribeHaVipsRequest()))

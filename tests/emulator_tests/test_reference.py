@@ -333,6 +333,15 @@ def test_a_bare_name_two_products_serve_goes_to_the_one_whose_page_lists_the_cod
     assert error_of(lambda: call(None, ens3, "ens:UnassociateHaVip")).code == "SystemError"
 
 
+def test_a_fault_keyed_by_product_hits_that_product_only(emu, ens3):
+    emu.faults.add("unavailable", action="vpc:DescribeHaVips")
+    call(None, ens3, "ens:DescribeHaVips")  # ENS's action of the same name: not hit
+    vpc = VpcClient(sdk_config(emu))
+    err = error_of(lambda: vpc.describe_ha_vips(vpc_models.DescribeHaVipsRequest(region_id="cn-hangzhou")))
+    assert (err.status_code, err.code) == (503, "ServiceUnavailable")
+    assert emu.faults.active() == []
+
+
 def test_error_fault_over_http(emu, ens3):
     request = urllib.request.Request(emu.url + "/_emulator/faults", method="POST", data=json.dumps(
         {"kind": "error", "action": "ens:UnassociateHaVip", "code": "SystemError", "count": 1}).encode())
