@@ -1,7 +1,8 @@
 """Fault injection: switchable per test, counted per request.
 
 ``Faults.add(kind, action=None, count=1, **opts)`` arms a fault for the next ``count`` requests of
-``action`` (every action when None). Kinds:
+``action`` (every action when None). ``action`` is a bare name (``"AssociateHaVip"``: that action of any
+product) or a key of emulator/reference.py (``"vpc:AssociateHaVip"``: only VPC's). Kinds:
 
 - ``throttle`` 400 Throttling.User (``retry_after=ms`` also sends ``x-acs-retry-after``),
   ``unavailable`` 503 ServiceUnavailable, ``task_conflict`` 400 TaskConflict,
@@ -10,7 +11,8 @@
 - ``drop`` (``after=True``): the action is done and the connection closed without an answer;
   ``after=False`` (default): closed before acting.
 - ``error`` (``code=``): the action answers ``code`` with the HTTP status and message its reference page
-  documents (emulator/reference.py); a code the page does not list for ``action`` is refused.
+  documents (emulator/reference.py); a code the page does not list for ``action`` is refused. A bare name
+  shared by VPC and ENS means the product whose page documents ``code`` (refused when both do).
 - ``stale`` (``seconds=``): the next ``count`` state changes made by ``action`` stay invisible to
   Describe calls for ``seconds`` (Describe answers the resource as it was before the change).
 - ``last_token``: 400 ``LastTokenProcessing`` instead of acting, as the service answers a resend whose
@@ -73,8 +75,9 @@ class Fault:
         self.remaining = count
         self.opts = opts
 
-    def matches(self, action):
-        return self.remaining > 0 and self.action in (None, action)
+    def matches(self, key):
+        """Whether this fault is armed for the action of ``key`` (``"ens:AssociateHaVip"``)."""
+        return self.remaining > 0 and self.action in (None, key, key.partition(":")[2])
 
     def error(self):
         if self.kind == "error":
@@ -127,7 +130,7 @@ class Faults:
         if kind in ("slow", "stale") and "seconds" not in opts:
             raise ValueError(f"fault {kind!r} needs seconds=")
         if kind == "error":
-            reference.check_injectable(action, opts.get("code"))
+            action = reference.check_injectable(action, opts.get("code"))  # the key: one product's action
         with self._lock:
             self._faults.append(Fault(kind, action, int(count), opts))
 
@@ -139,19 +142,19 @@ class Faults:
         with self._lock:
             return [f.to_dict() for f in self._faults if f.remaining > 0]
 
-    def take(self, action):
-        """The first request-level fault (any kind but ``stale``) armed for ``action``, consumed."""
-        return self._take(action, lambda f: f.kind != "stale")
+    def take(self, key):
+        """The first request-level fault (any kind but ``stale``) armed for the action ``key``, consumed."""
+        return self._take(key, lambda f: f.kind != "stale")
 
-    def take_stale(self, action):
-        """Seconds a change made by ``action`` stays invisible, or None; consumes one count."""
-        fault = self._take(action, lambda f: f.kind == "stale")
+    def take_stale(self, key):
+        """Seconds a change made by the action ``key`` stays invisible, or None; consumes one count."""
+        fault = self._take(key, lambda f: f.kind == "stale")
         return float(fault.opts["seconds"]) if fault else None
 
-    def _take(self, action, wanted):
+    def _take(self, key, wanted):
         with self._lock:
             for fault in self._faults:
-                if wanted(fault) and fault.matches(action):
+                if wanted(fault) and fault.matches(key):
                     fault.remaining -= 1
                     return fault
         return None
