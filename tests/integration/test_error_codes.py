@@ -25,17 +25,22 @@ def codes(action, kinds):
     return [code for act, code in reference.documented_codes((action,)) if kind(code) in kinds]
 
 
+def name(action):
+    """The action's name as the emulator logs it: "vpc:AssociateEipAddress" -> "AssociateEipAddress"."""
+    return action.split(":", 1)[1]
+
+
 def eip_task(n, action):
     """A task on its own EIP/instance pair whose first call of `action` meets the fault; setup tasks before it."""
     pair = {"allocation_id": "eip-emu%04d" % (100 + n), "instance_id": "i-emuecs%04d" % (100 + n)}
-    if action == "UnassociateEipAddress":
+    if action == "vpc:UnassociateEipAddress":
         return [(EIP, pair, False), (EIP, dict(pair, state="absent"), True)]
     return [(EIP, pair, True)]
 
 
 def havip_task(n, action):
     pair = {"havip_id": "havip-emuensb%03d" % (1 + n), "instance_id": "i-emuensb%03d" % (1 + n)}
-    if action == "UnassociateHaVip":
+    if action == "ens:UnassociateHaVip":
         return [(HAVIP, pair, False), (HAVIP, dict(pair, state="absent"), True)]
     return [(HAVIP, pair, True)]
 
@@ -54,8 +59,8 @@ def playbook(steps):
     return "\n".join(lines) + "\n"
 
 
-CASES = [(EIP, action, eip_task) for action in ("AssociateEipAddress", "UnassociateEipAddress", "DescribeEipAddresses")]
-CASES += [(HAVIP, action, havip_task) for action in ("AssociateHaVip", "UnassociateHaVip", "DescribeHaVips")]
+CASES = [(EIP if action.startswith("vpc:") else HAVIP, action, eip_task if action.startswith("vpc:") else havip_task)
+         for action in reference.MODULE_ACTIONS]
 
 
 @pytest.mark.slow
@@ -73,7 +78,7 @@ def test_codes_that_fail_at_once(ansible, emulator, module, action, make):
         result = run.task("probe-%d" % n)
         assert result["status"] == "failed", (code, result)
         msg = result["result"]["msg"]
-        assert "%s failed: %s" % (action, code) in msg, (code, msg)
+        assert "%s failed: %s" % (name(action), code) in msg, (code, msg)
         assert result["result"]["error"]["code"] == code
         assert result["result"]["error"]["request_id"] in msg
         if _errors.classify(code).hint:
@@ -94,7 +99,7 @@ def test_codes_that_call_again(ansible, emulator, module, action, make, code):
     emulator.faults.add("error", action=action, code=code)
     run = ansible.playbook(playbook(steps))
     result = run.task("probe-0")
-    answered = [c for c in emulator.calls if c["action"] == action]
+    answered = [c for c in emulator.calls if c["action"] == name(action)]
     if kind(code) in (_errors.RETRY, _errors.BUSY):
         # Sent again (by the client for RETRY, after a fresh read for BUSY): the change is made.
         assert result["status"] == "changed", (code, result)
