@@ -4,7 +4,7 @@
 #   scripts/bench.sh --quick    smoke run of every measure at small sizes
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/bootstrap.sh
+scripts/bootstrap.sh test
 .venv/bin/python -m pip install -q -r bench/requirements.txt   # matplotlib, for the scale figure
 export PATH="$PWD/.venv/bin:$PATH"
 exec python bench/run.py "$@"

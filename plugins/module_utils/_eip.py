@@ -13,8 +13,8 @@ from __future__ import annotations
 import ipaddress
 
 from ansible_collections.alicloud.network.plugins.module_utils._association import Change
-from ansible_collections.alicloud.network.plugins.module_utils._base import REGION_PATTERN, id_problem
-from ansible_collections.alicloud.network.plugins.module_utils._paging import batches, read_all_pages
+from ansible_collections.alicloud.network.plugins.module_utils._paging import batches, int_or_none, read_all_pages
+from ansible_collections.alicloud.network.plugins.module_utils._validation import id_problem, region_problem
 
 # DescribeEipAddresses statuses (API reference and the VPC SDK's model).
 SETTLED = frozenset(["InUse", "Available"])
@@ -151,7 +151,7 @@ def eip_view(eip):
         ip_address=eip.get("IpAddress"),
         status=eip.get("Status"),
         name=eip.get("Name") or None,
-        bandwidth=_int_or_none(eip.get("Bandwidth")),
+        bandwidth=int_or_none(eip.get("Bandwidth")),  # sent as a string of Mbit/s
         instance_id=association["instance_id"],
         instance_type=association["instance_type"],
         private_ip_address=association["private_ip_address"],
@@ -159,14 +159,6 @@ def eip_view(eip):
         lock_reasons=lock_reasons(eip),
         association=association,
     )
-
-
-def _int_or_none(value):
-    """The API sends Bandwidth as a string of Mbit/s."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def diff_view(eip):
@@ -346,9 +338,7 @@ def input_problems(p):
         if p.get("vpc_id") and p["instance_type"] != "IpAddress":
             problems.append("vpc_id is only accepted with instance_type IpAddress")
         problems.append(type_contradiction(p["instance_id"], p["instance_type"]))
-    if p.get("instance_region_id") is not None and not REGION_PATTERN.fullmatch(p["instance_region_id"]):
-        problems.append("instance_region_id %r does not look like a region id (e.g. cn-hangzhou)"
-                        % p["instance_region_id"])
+    problems.append(region_problem("instance_region_id", p.get("instance_region_id")))
     token = p.get("client_token")
     if token is not None and (not token or len(token) > 64 or not token.isascii() or not token.isprintable()):
         problems.append("client_token must be 1 to 64 printable ASCII characters")

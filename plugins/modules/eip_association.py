@@ -30,7 +30,7 @@ description:
     Each item is decided exactly as the single form decides. When some items fail the task fails, naming each
     with its error code and hint, and reports every item (the others stay done).
 author:
-  - alicloud.network contributors (!UNKNOWN)
+  - alicloud.network contributors (@alicloud-network)
 options:
   allocation_id:
     description:
@@ -510,7 +510,7 @@ class EipAssociation(AssociationTask):
     def describe_subject(self):
         return "EIP %s" % self.allocation_id
 
-    def describe_state(self, eip):
+    def describe_state(self, eip, /):
         return "EIP %s %s" % (self.allocation_id, _eip.describe_state(eip))
 
     is_settled = staticmethod(_eip.is_settled)
@@ -536,13 +536,13 @@ class EipAssociation(AssociationTask):
 
     # ---- what the engine asks when things go wrong -----------------------------------------------------------
 
-    def took_effect(self, change, eip):
+    def took_effect(self, change, eip, /):
         if change.action == "UnassociateEipAddress" and self.params["state"] == "present":
             self.moved_from = eip
         elif change.action == "AssociateEipAddress":
             self.moved_from = None
 
-    def unresolved_refusal(self, err, change, eip):
+    def unresolved_refusal(self, err, change, eip, /):
         """The API said "already associated" but the EIP, read again, is not bound as asked.
 
         Another EIP on the instance: a real conflict, fail naming it. None: the answer was about this EIP and the

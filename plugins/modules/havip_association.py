@@ -25,7 +25,7 @@ description:
   - ENS is served by one endpoint (C(ens.aliyuncs.com)), so O(region) is not needed. The HAVIP's ENS node is
     reported as RV(havip.ens_region_id).
 author:
-  - alicloud.network contributors (!UNKNOWN)
+  - alicloud.network contributors (@alicloud-network)
 extends_documentation_fragment:
   - alicloud.network.alicloud
 attributes:
@@ -228,7 +228,8 @@ error:
 
 from ansible_collections.alicloud.network.plugins.module_utils import _havip
 from ansible_collections.alicloud.network.plugins.module_utils._association import AssociationTask, Change
-from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule, id_problem
+from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule
+from ansible_collections.alicloud.network.plugins.module_utils._validation import id_problem
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
 
 
@@ -278,13 +279,13 @@ class HaVipAssociation(AssociationTask):
     def describe_subject(self):
         return "HAVIP %s" % self.havip_id
 
-    def describe_state(self, havip):
+    def describe_state(self, havip, /):
         return _havip.describe_state(havip)
 
     is_settled = staticmethod(_havip.is_settled)
     view = staticmethod(_havip.havip_view)
 
-    def diff_view(self, havip):
+    def diff_view(self, havip, /):
         return dict(havip_id=self.havip_id, associated_instances=dict(sorted(_havip.members(havip).items())))
 
     def hint_context(self, change):
@@ -294,7 +295,7 @@ class HaVipAssociation(AssociationTask):
 
     # ---- deciding -------------------------------------------------------------------------------------------
 
-    def plan(self, havip):
+    def plan(self, havip, /):
         """The changes that bring the members to what is asked, additions first."""
         if havip.get("Status") not in _havip.CHANGEABLE:
             self.fail("HAVIP %s is %s; only an Available or InUse HAVIP can change its associations."
@@ -322,7 +323,7 @@ class HaVipAssociation(AssociationTask):
         return Change("UnassociateHaVip", dict(HaVipId=self.havip_id, InstanceId=instance_id),
                       holds, "%s to be unassociated from HAVIP %s" % (instance_id, self.havip_id), instance_id)
 
-    def predict(self, havip, changes, settled=True):
+    def predict(self, havip, /, changes, settled=True):
         members = [dict(m) for m in _havip.member_list(havip)]
         for change in changes:
             instance_id = change.params["InstanceId"]

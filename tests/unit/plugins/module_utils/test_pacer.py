@@ -9,7 +9,7 @@ from ansible_collections.alicloud.network.plugins.module_utils._pacer import FIR
 
 THROTTLED = {"status": 400, "body": {"Code": "Throttling.User", "Message": "Request was denied due to user flow "
                                      "control.", "RequestId": "req-throttled"}}
-OK = {"status": 200, "body": {"RequestId": "req-ok"}}
+OK = {"status": 200, "body": {"RequestId": "req-ok", "TotalCount": 0, "EipAddresses": {"EipAddress": []}}}
 
 
 def pacer_on(clock, rand=0.0):
