@@ -60,6 +60,7 @@ class AssociationTask:
         self.params = module.params
         self.before = None              # the settled resource the task started from
         self.last_seen = None           # the last resource read, for messages and hints
+        self.planned_on = None          # the resource the change being made was planned on
         self.changed = False            # a call of this task acted, or may have (its answer was lost)
 
     # ---- what a subclass supplies -----------------------------------------------------------------------------
@@ -131,6 +132,7 @@ class AssociationTask:
                 # change a moment, then try again (within the budget, which after_refusal checks).
                 time.sleep(min(pause, self.module.remaining()))
                 pause = min(pause * 2, PAUSE_MAX)
+            self.planned_on = resource
             try:
                 self.module.call(change.action, change.params, mutating=True)
             except ApiError as err:

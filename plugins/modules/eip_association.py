@@ -446,16 +446,20 @@ class EipAssociation(AssociationTask):
     def unresolved_refusal(self, err, change, eip, /):
         """The API said "already associated" but the EIP, read again, is not bound as asked.
 
-        Another EIP on the instance: a real conflict, fail naming it. None: the answer was about this EIP and the
-        read has not caught up yet (eventual consistency); wait for it to show, within wait_timeout.
+        Another EIP on the instance: a real conflict, fail naming it. The EIP moved since the call was planned
+        (another actor): decide again. It still looks as it did: the answer was about this EIP and the read has not
+        caught up yet (eventual consistency); wait for it to show, or to move, within wait_timeout.
         """
         holders = self.eips_on_instance()
         if holders:
             self.fail_api(err, change, hint="%s %s already has EIP %s; disassociate it first (or associate that EIP "
                           "instead)" % (self.params["instance_type"], self.params["instance_id"], ", ".join(holders)))
+        planned = _eip.diff_view(self.planned_on or eip)
+        if _eip.diff_view(eip) != planned:
+            return eip
         try:
-            return wait_until(self.read_existing, change.holds, self.module.remaining(),
-                              "EIP %s to show its association" % self.allocation_id)
+            return wait_until(self.read_existing, lambda e: change.holds(e) or _eip.diff_view(e) != planned,
+                              self.module.remaining(), "EIP %s to show its association" % self.allocation_id)
         except WaitTimeout:
             self.fail_api(err, change)
 
