@@ -87,7 +87,10 @@ class AlicloudModule:
         self.params = self.module.params
         # One wait_timeout budget for the whole task: every wait and every "busy, try again" draws on it.
         self._deadline = time.monotonic() + max(0, self.params.get("wait_timeout") or 0)
-        self.product = product
+        # The product (endpoint, API version, RegionId, ClientToken) is fixed here, before anything is resolved. A
+        # module whose `service` option chooses the API passes a callable of the params, e.g.
+        # product=lambda params: params["service"].
+        self.product = product(self.params) if callable(product) else product
         self.request_ids = []
         self._client = None
         # Validate what can be checked locally before any request goes out.

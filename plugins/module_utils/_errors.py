@@ -84,6 +84,8 @@ BUSY_CODES = {
     "InvalidVip.Status": "the HAVIP must be Available or InUse to change its associations; it is {havip_status}.",
     "IncorrectInstanceAssociationStatus": "the association of {instance_id} kept changing past wait_timeout; "
                                           "run again once it has settled",
+    # VPC UnassociateHaVip: the service could not take its internal lock, another change holds it
+    "OperationFailed.DistibuteLock": CHANGE_BUSY,
 }
 
 ALREADY_CODES = {
@@ -93,6 +95,8 @@ ALREADY_CODES = {
     "InstanceAlreadyAssociated": "{instance_id} is already bound to another HAVIP; unbind it there first.",
     # UnassociateHaVip: the instance is not associated (any more): what was asked holds.
     "InstanceNotAssociated": "{instance_id} is not associated with HAVIP {havip_id}",
+    # VPC UnassociateHaVip: the same, in the VPC's words
+    "ResourceNotAssociated": "{instance_id} is not associated with HAVIP {havip_id}",
 }
 
 FAIL_CODES = {
@@ -139,7 +143,9 @@ FAIL_CODES = {
     "InstanceType.NotSupport": SAME_TYPE,
     "INSTANCE_TYPE_NOT_SUPPORT": SAME_TYPE,
     "BindInstance.NotSupported": "this kind of instance cannot take an EIP here; check instance_type",
-    "InvalidParameter": "a parameter was rejected; check private_ip_address, mode and vpc_id",
+    "InvalidParameter": "a parameter was rejected; check private_ip_address, mode and vpc_id (an EIP), or "
+                        "whether the instance is already a member and ECS instances and ENIs are mixed (a VPC "
+                        "HAVIP)",
     "InvalidParameter.EniInstanceId": "only a secondary network interface can take an EIP; check instance_id",
     "IllegalParam.Mode": "mode is not valid for this network interface",
     "Mode.Conflict": "the network interface already has EIPs in another mode; use the same mode",
@@ -207,6 +213,29 @@ FAIL_CODES = {
                                         "(exclusive: true unbinds the ones you do not list).",
     "SystemError": "the service failed to handle the call; run again, and contact Alibaba Cloud support with the "
                    "request id if it persists.",
+    # VPC HAVIP actions (AssociateHaVip / UnassociateHaVip / DescribeHaVips)
+    "InvalidHaVipId.NotFound": "check havip_id and region: no VPC HAVIP {havip_id} is visible there to these "
+                               "credentials.",
+    "InvalidInstanceId.NotFound": "check instance_id {instance_id}, instance_type and region; an ENI needs "
+                                  "instance_type: NetworkInterface.",
+    "NotBelongToSameVSwitch": "{instance_id} must be on the HAVIP's vSwitch {vswitch_id}; pick an instance there "
+                              "or a HAVIP on the instance's vSwitch.",
+    "CountLimitExceeded.HaVipOnECSInstance": "the HAVIP already has as many instances as allowed (two ECS "
+                                             "instances); unbind one first (exclusive: true unbinds the ones you "
+                                             "do not list).",
+    "Forbidden.UnassociateMaster": "{instance_id} is the HAVIP's master (it holds the address); set force: true "
+                                   "to unbind it anyway (the address moves to another member, if any).",
+    "Forbidden.HaVip": "the credentials may not operate on this HAVIP; check the RAM policy (vpc:*HaVip*).",
+    # ENS EIP actions (AssociateEnsEipAddress / UnAssociateEnsEipAddress / DescribeEnsEipAddresses)
+    "EipNotFound": "check allocation_id: no ENS EIP with this ID is visible to these credentials.",
+    "RegionAccessDenied": "the credentials may not operate on resources of this ENS node; check the RAM policy.",
+    "ens.interface.error": "the service failed to handle the call; run again, and contact Alibaba Cloud support "
+                           "with the request id if it persists.",
+    "IncorrectEipIpStatus": "the EIP's IP status does not allow this change; check the EIP in the ENS console.",
+    "InvalidUnAssociation.UnAssociateStandbyEipFist": "the instance still has a standby EIP; unbind the standby "
+                                                      "EIP first (state: absent with its allocation_id).",
+    "InvalidParameter.InstanceId": "{instance_id} is on another ENS node than the EIP, or already holds an EIP of "
+                                   "that kind (main, or standby with standby: true); unbind that one first.",
 }
 
 # Code families documented as patterns (ENS: "Invalid%s", "Missing%s", "InvalidParameter.%s"): the first part
