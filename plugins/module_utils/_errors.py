@@ -252,14 +252,23 @@ CLASSES = {}
 for _kind, _codes in ((RETRY, RETRY_CODES), (BUSY, BUSY_CODES), (ALREADY, ALREADY_CODES), (FAIL, FAIL_CODES)):
     CLASSES.update(_table(_kind, _codes))
 
+# (action, code) -> ErrorClass, where one action answers a code in another sense than the tables above.
+BY_ACTION = {
+    # VPC AssociateHaVip answers the generic InvalidParameter when the instance is already a member (its page names
+    # no code for that): read again, and report ok when the member is there; fail with the API's answer when not.
+    ("AssociateHaVip", "InvalidParameter"): ErrorClass(
+        ALREADY, "the instance may already be a member, or ECS instances and ENIs were mixed; check the HAVIP's "
+                 "members"),
+}
+
 UNKNOWN = ErrorClass(FAIL)
 
 
-def classify(code):
-    """The ErrorClass of `code`. Every action the collection calls uses a code in the same sense, so the code
-    alone decides; when an action documents one otherwise, key that case by action here."""
+def classify(code, action=None):
+    """The ErrorClass of `code` (as `action` answered it). The code alone decides, except for the few cases an
+    action uses in its own sense (BY_ACTION)."""
     code = code or ""
-    found = CLASSES.get(code)
+    found = BY_ACTION.get((action, code)) or CLASSES.get(code)
     if found:
         return found
     for prefix in sorted(FAMILIES, key=len, reverse=True):
@@ -268,9 +277,10 @@ def classify(code):
     return UNKNOWN
 
 
-def hint(code, **context):
-    """The hint for `code`, its placeholders filled from `context`; one that is not known stays as written."""
-    template = classify(code).hint
+def hint(code, action=None, **context):
+    """The hint for `code` (as `action` answered it), its placeholders filled from `context`; one that is not known
+    stays as written."""
+    template = classify(code, action).hint
     if not template:
         return None
     return template.format_map(_KeepUnknown((k, v) for k, v in context.items() if v is not None))
