@@ -96,7 +96,7 @@ options:
   service:
     description:
       - Which service holds the EIP.
-      - V(vpc) a VPC EIP (VPC API 2016-04-28, regional: O(region) is required).
+      - V(vpc) a VPC EIP (VPC API 2016-04-28, regional, so O(region) is required).
       - V(ens) an Edge Node Service EIP (ENS API 2017-11-10, one global endpoint). RV(association.region_id) is
         then the EIP's ENS node.
     type: str

@@ -84,7 +84,7 @@ options:
     description:
       - Which service holds the HAVIP.
       - V(ens) an Edge Node Service HAVIP (ENS API 2017-11-10, one global endpoint, O(region) not needed).
-      - V(vpc) a VPC HAVIP (VPC API 2016-04-28, regional: O(region) or C(ALIBABA_CLOUD_REGION_ID) is required,
+      - V(vpc) a VPC HAVIP (VPC API 2016-04-28, regional, so O(region) or C(ALIBABA_CLOUD_REGION_ID) is required,
         and the HAVIP must be in that region).
     type: str
     choices: [ens, vpc]
@@ -95,7 +95,7 @@ options:
         (the member that holds the address, RV(havip.master_instance_id)) can be unbound; the address then moves
         to another member, if any.
       - When V(false), a change that would unbind the master fails before any call, naming it.
-      - With O(service=ens), V(true) fails the task: the ENS API has no such parameter.
+      - With O(service=ens), V(true) fails the task (the ENS API has no such parameter).
     type: bool
     default: false
   state:

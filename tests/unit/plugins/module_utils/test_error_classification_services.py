@@ -17,7 +17,7 @@ ACTIONS = ["vpc:AssociateHaVip", "vpc:UnassociateHaVip", "vpc:DescribeHaVips",
 def listed_codes():
     for key in ACTIONS:
         for table in (reference.DOCUMENTED_ERRORS, reference.ASSUMED_ERRORS):
-            for code, (_, meaning) in table.get(key, {}).items():
+            for code, (_status, meaning) in table.get(key, {}).items():
                 yield key, code, meaning
 
 
@@ -28,7 +28,7 @@ def test_the_reference_lists_codes_for_these_actions():
     assert len(CASES) >= 30, CASES
 
 
-@pytest.mark.parametrize("key, code, meaning", CASES, ids=["%s %s" % (k, c) for k, c, _ in CASES])
+@pytest.mark.parametrize("key, code, meaning", CASES, ids=["%s %s" % case[:2] for case in CASES])
 def test_every_listed_code_has_a_kind_and_a_hint(key, code, meaning):
     if "%s" in code:
         # ENS's documented patterns (Invalid%s, Missing%s, InvalidParameter.%s): any instance of the pattern.
@@ -40,8 +40,8 @@ def test_every_listed_code_has_a_kind_and_a_hint(key, code, meaning):
         # A code of its own: listed by name, not caught by a family by accident.
         assert code in _errors.CLASSES, "%s (%s) is not in module_utils/_errors.py" % (code, key)
         found = _errors.CLASSES[code]
-    assert found is not _errors.UNKNOWN and found.kind in (_errors.RETRY, _errors.BUSY, _errors.ALREADY,
-                                                            _errors.FAIL)
+    kinds = (_errors.RETRY, _errors.BUSY, _errors.ALREADY, _errors.FAIL)
+    assert found is not _errors.UNKNOWN and found.kind in kinds
     assert found.hint, "%s has no hint" % code
 
 

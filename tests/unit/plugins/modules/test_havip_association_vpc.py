@@ -132,10 +132,10 @@ def test_filters_follow_the_reference_form():
 
 
 @pytest.mark.parametrize("options, words", [
-    ({"instance_id": "i-1", "instance_type": "EnsInstance"}, "instance_type EnsInstance is not accepted with "
-                                                             "service=vpc"),
-    ({"instance_id": "i-1", "instance_type": "EcsInstance", "service": "ens"}, "instance_type EcsInstance is not "
-                                                                              "accepted with service=ens"),
+    ({"instance_id": "i-1", "instance_type": "EnsInstance"},
+     "instance_type EnsInstance is not accepted with service=vpc"),
+    ({"instance_id": "i-1", "instance_type": "EcsInstance", "service": "ens"},
+     "instance_type EcsInstance is not accepted with service=ens"),
     ({"instance_id": "i-1", "force": True, "service": "ens"}, "force does not apply to service=ens"),
     ({"instance_id": "i-1 i-2"}, "not a valid ID"),
 ])
