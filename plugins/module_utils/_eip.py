@@ -48,6 +48,38 @@ def read_eips(call, allocation_ids=None, ip_addresses=None, filters=None):
     return found
 
 
+def read_eips_matching(call, allocation_ids=None, ip_addresses=None, filters=None):
+    """Every EIP matching all the filters given: IDs, addresses and further DescribeEipAddresses parameters.
+
+    Like read_eips, but IDs and addresses may be combined (the API takes up to 50 of each in one call, and ANDs
+    them). The longer list is split into batches of 50; the other travels with each batch when it fits in one
+    call, and is otherwise applied to what the batches return, which are already narrowed by the server.
+    """
+    filters = dict(filters or {})
+    if allocation_ids is None or ip_addresses is None:
+        return read_eips(call, allocation_ids=allocation_ids, ip_addresses=ip_addresses, filters=filters)
+    ids, addresses = _unique(allocation_ids), _unique(ip_addresses)
+    if not ids or not addresses:
+        return []   # an empty list matches nothing (read_eips makes no call for it either)
+    if len(addresses) <= MAX_VALUES_PER_CALL:
+        return read_eips(call, allocation_ids=ids, filters=dict(filters, EipAddress=",".join(addresses)))
+    if len(ids) <= MAX_VALUES_PER_CALL:
+        return read_eips(call, ip_addresses=addresses, filters=dict(filters, AllocationId=",".join(ids)))
+    wanted = set(addresses)
+    return [eip for eip in read_eips(call, allocation_ids=ids, filters=filters) if eip.get("IpAddress") in wanted]
+
+
+def describe_filters(status=None, associated_instance_id=None, associated_instance_type=None):
+    """The DescribeEipAddresses parameters for these filters (the ones given)."""
+    params = dict(Status=status, AssociatedInstanceId=associated_instance_id,
+                  AssociatedInstanceType=associated_instance_type)
+    return dict((name, value) for name, value in params.items() if value is not None)
+
+
+def _unique(values):
+    return list(dict.fromkeys(values))
+
+
 def read_eip(call, allocation_id=None, ip_address=None):
     """The EIP with this ID (or public address), or None when it does not exist in the region."""
     if allocation_id:
@@ -102,6 +134,35 @@ def association_view(eip):
                 private_ip_address=(eip.get("PrivateIpAddress") or None) if bound else None,
                 mode=(eip.get("Mode") or None) if bound else None,
                 status=eip.get("Status"), region_id=eip.get("RegionId"))
+
+
+def eip_view(eip):
+    """The EIP as eip_info returns it: its own fields, then its association exactly as eip_association shows it.
+
+    Fields the API leaves empty (an unbound EIP's instance, an EIP without a name) are None.
+    """
+    association = association_view(eip)
+    return dict(
+        allocation_id=eip.get("AllocationId"),
+        ip_address=eip.get("IpAddress"),
+        status=eip.get("Status"),
+        name=eip.get("Name") or None,
+        bandwidth=_int_or_none(eip.get("Bandwidth")),
+        instance_id=association["instance_id"],
+        instance_type=association["instance_type"],
+        private_ip_address=association["private_ip_address"],
+        mode=association["mode"],
+        lock_reasons=lock_reasons(eip),
+        association=association,
+    )
+
+
+def _int_or_none(value):
+    """The API sends Bandwidth as a string of Mbit/s."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def diff_view(eip):

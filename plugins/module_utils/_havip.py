@@ -11,7 +11,12 @@ havip_association serves both; ENS_HAVIPS / _vpc_havip.VPC_HAVIPS are the two se
 from __future__ import annotations
 
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
-from ansible_collections.alicloud.network.plugins.module_utils._paging import read_all_pages
+from ansible_collections.alicloud.network.plugins.module_utils._paging import (
+    pages_for,
+    read_all_pages,
+    read_pages_after,
+    total_count,
+)
 
 # DescribeHaVips documents the HAVIP statuses Creating, Available, InUse and Deleting; while one member is being
 # bound or unbound, that member (and, in practice, the HAVIP) shows Associating / Unassociating.
@@ -38,6 +43,68 @@ def read_havip(call, havip_id):
 def list_havips(call, filters=None):
     """Every HAVIP matching the server-side `filters` (DescribeHaVips parameters), every page read."""
     return read_all_pages(call, "DescribeHaVips", dict(filters or {}), _havips_of, PAGE_SIZE)
+
+
+def describe_filters(ip_address=None, vswitch_id=None, status=None):
+    """The DescribeHaVips parameters for these filters (the ones given)."""
+    params = dict(HaVipAddress=ip_address, VSwitchId=vswitch_id, Status=status)
+    return dict((name, value) for name, value in params.items() if value is not None)
+
+
+def read_havips(call, havip_ids=None, filters=None):
+    """Every HAVIP matching `filters` (DescribeHaVips parameters) and, when given, one of `havip_ids`.
+
+    DescribeHaVips takes one HaVipId per call. With several IDs, page 1 of the filtered list is read first: its
+    TotalCount says how many more calls listing the rest would take, against one call per ID not yet found on
+    that page; the cheaper way is taken (see listing_is_cheaper). An ID that does not exist is simply absent.
+    Results follow the order of `havip_ids`.
+    """
+    filters = dict(filters or {})
+    if havip_ids is None:
+        return list_havips(call, filters)
+    ids = list(dict.fromkeys(havip_ids))
+    if len(ids) <= 1:
+        return [h for h in (read_havip_matching(call, i, filters) for i in ids) if h is not None]
+    first = call("DescribeHaVips", dict(filters, PageNumber=1, PageSize=PAGE_SIZE))
+    found = _by_id(_havips_of(first), ids)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        if listing_is_cheaper(len(missing), total_count(first)):
+            found = _by_id(read_pages_after(call, "DescribeHaVips", filters, _havips_of, PAGE_SIZE, first), ids)
+        else:
+            for havip_id in missing:
+                havip = read_havip_matching(call, havip_id, filters)
+                if havip is not None:
+                    found[havip_id] = havip
+    return [found[i] for i in ids if i in found]
+
+
+def listing_is_cheaper(ids_left, total, page_size=PAGE_SIZE):
+    """After page 1 of the list: True when reading its other pages takes fewer calls than one call per ID left.
+
+    `total` is the list's TotalCount; when the API did not send one, the listing cannot be priced: one call per ID.
+    """
+    if total is None:
+        return False
+    return pages_for(total, page_size) - 1 < ids_left
+
+
+def read_havip_matching(call, havip_id, filters=None):
+    """The HAVIP with this ID if it also matches `filters`, else None (one call)."""
+    try:
+        answer = call("DescribeHaVips", dict(filters or {}, HaVipId=havip_id))
+    except ApiError as err:
+        # The reference does not say how DescribeHaVips answers an unknown HaVipId (the emulator: an empty list).
+        # HaVipNotFound, the code the ENS write actions document for it, is read as "absent" too: not an error.
+        if err.code == "HaVipNotFound":
+            return None
+        raise
+    return next((h for h in _havips_of(answer) if h.get("HaVipId") == havip_id), None)
+
+
+def _by_id(havips, ids):
+    wanted = set(ids)
+    return dict((h["HaVipId"], h) for h in havips if h.get("HaVipId") in wanted)
 
 
 # ---- reading a HAVIP's fields --------------------------------------------------------------------------------

@@ -35,3 +35,29 @@ def _int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def read_pages_after(call, action, params, items_of, page_size, first_answer):
+    """Every item `action` lists for `params`, when page 1 has been read already (its answer is `first_answer`).
+
+    For readers that look at page 1 (its TotalCount) before deciding whether to read the rest: the same stopping
+    rules as read_all_pages, without calling for page 1 again.
+    """
+    items = list(items_of(first_answer) or [])
+    total = total_count(first_answer)
+    page = 1
+    while len(items) == page * page_size and (total is None or len(items) < total):
+        page += 1
+        found = items_of(call(action, dict(params, PageNumber=page, PageSize=page_size))) or []
+        items.extend(found)
+    return items
+
+
+def total_count(answer):
+    """The TotalCount of a Describe answer, or None when it is missing or not a number."""
+    return _int_or_none(answer.get("TotalCount"))
+
+
+def pages_for(total, page_size):
+    """How many calls list `total` items, `page_size` a page (at least one: an empty list is one call)."""
+    return max(1, -(-max(0, total) // page_size))

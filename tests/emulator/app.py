@@ -106,12 +106,14 @@ class Emulator:
     def eip(self, allocation_id):
         """The EIP as DescribeEipAddresses shows it (true state, transitions applied), or None."""
         with self.state.lock:
+            self.state.sweep()
             eip = self.state.eips.get(allocation_id)
             return self.state.eip_view(eip) if eip else None
 
     def havip(self, havip_id):
         """The HAVIP as DescribeHaVips shows it (true state), or None."""
         with self.state.lock:
+            self.state.sweep()
             havip = self.state.havips.get(havip_id)
             return self.state.havip_view(havip) if havip else None
 
@@ -140,6 +142,25 @@ class Emulator:
         """At most ``per_second`` requests per action per rolling second (None/0: off); see ratelimit.py."""
         self.rate_limit.configure(per_second, actions)
 
+    def set_eip_status(self, allocation_id, status, settles_after=None, then="default"):
+        """Put an EIP into a documented status, e.g. ``("eip-emu0001", "Releasing", settles_after=2)``.
+
+        After ``settles_after`` seconds (emulator clock) it becomes ``then``; the default is what the status
+        leads to (Releasing -> gone, Associating -> InUse, Unassociating -> Available); ``then=None`` removes
+        it. ``settles_after=None``: the status stays until changed. Binding fields are left as they are.
+        """
+        with self.state.lock:
+            self.state.set_status("eip", allocation_id, status, settles_after, then)
+
+    def set_havip_status(self, havip_id, status, settles_after=None, then="default"):
+        """Put an ENS HAVIP into Creating / Available / InUse / Deleting, optionally passing by itself.
+
+        ``emu.set_havip_status("havip-emuens0001", "Creating", settles_after=5)`` answers Creating for 5 s,
+        then Available (Deleting defaults to gone afterwards). Members are kept.
+        """
+        with self.state.lock:
+            self.state.set_status("havip", havip_id, status, settles_after, then)
+
     def reset(self):
         """Back to the seed: state, issued credentials, nonces, calls, client tokens and faults."""
         with self.state.lock, self._log_lock:
@@ -149,6 +170,7 @@ class Emulator:
     def snapshot(self):
         """Everything, for ``GET /_emulator/state``."""
         with self.state.lock:
+            self.state.sweep()
             return {
                 "transition_seconds": self.transition_seconds,
                 "eips": {i: self.state.eip_view(e) for i, e in self.state.eips.items()},
@@ -185,7 +207,7 @@ class Emulator:
             if not self.rate_limit.admit(action):
                 raise errors.throttled()
             fault = self.faults.take(action)
-            if fault and fault.kind in ("throttle", "unavailable", "task_conflict", "system_busy"):
+            if fault and fault.kind in ("throttle", "unavailable", "task_conflict", "system_busy", "error"):
                 raise fault.error()
             if fault and fault.kind == "drop" and not fault.opts.get("after"):
                 return self._dropped(record)
@@ -237,6 +259,7 @@ class Emulator:
         """
         with self.state.lock:
             token = params.get("ClientToken") if product == "vpc" and action in module.MUTATING else None
+            self.state.sweep()
             replayed = self._replayed(action, token, params)
             if replayed:
                 return {}, replayed, False
@@ -283,6 +306,15 @@ class Emulator:
         if route == ("POST", "/_emulator/reset"):
             self.reset()
             return Response(200, {"reset": True})
+        if route == ("POST", "/_emulator/status"):
+            setter = {"eip": self.set_eip_status, "havip": self.set_havip_status}.get(payload.pop("kind", None))
+            if setter is None:
+                return Response(400, {"error": 'kind must be "eip" or "havip"'})
+            try:
+                setter(payload.pop("id", None), **payload)
+            except (TypeError, ValueError, KeyError) as err:
+                return Response(400, {"error": str(err)})
+            return Response(200, {"status": "set"})
         if route == ("POST", "/_emulator/config"):
             if "transition_seconds" in payload:
                 self.set_transition(payload["transition_seconds"])

@@ -1,40 +1,34 @@
 """ENS 2017-11-10: AssociateHaVip, UnassociateHaVip, DescribeHaVips.
 
 A HAVIP may be bound to several instances (``AssociatedInstances``); each binding has its own status and
-the HAVIP's status follows them (Associating/Unassociating while any binding moves, then InUse/Available).
-ENS documents every error as HTTP 400, "not found" included.
+the HAVIP's status follows them (Associating/Unassociating while any binding moves, then InUse/Available),
+unless the HAVIP itself is Creating or Deleting. ENS documents every error as HTTP 400, "not found" included.
+Every error comes from ``reference.error(action, code)``.
 """
 import time
 
-from .errors import ApiError
+from . import reference
 from .params import page
 
 INSTANCE_TYPES = ("EnsInstance", "NetworkInterface")
-HAVIP_STATUSES = ("Creating", "Available", "InUse", "Deleting", "Associating", "Unassociating")
+MOVING = ("Associating", "Unassociating")
 
 
-def havip_not_found():
-    return ApiError(400, "HaVipNotFound", "The input parameter haVipId that is not found.")
-
-
-def incorrect_havip_status():
-    return ApiError(400, "IncorrectHaVipStatus", "The status of the haVip is invalid.")
+def fail(call, code, detail=None):
+    return reference.error(call.action, code, detail)
 
 
 def _find_havip(call):
     havip = call.state.havips.get(call.required("HaVipId"))
     if havip is None:
-        raise havip_not_found()
+        raise fail(call, "HaVipNotFound")
     return call.state.settle_havip(havip)
 
 
 def _find_instance(call, instance_id, instance_type):
     instance = call.state.ens_instances.get(instance_id)
     if instance is None or instance["InstanceType"] != instance_type:
-        if instance_type == "NetworkInterface":
-            raise ApiError(400, "NetworkInterfaceNotFound", "The specified network interface does not exist.")
-        # Sic: the documented message spells "instancdId".
-        raise ApiError(400, "InstanceNotFound", "The input parameter instancdId that is not found.")
+        raise fail(call, "NetworkInterfaceNotFound" if instance_type == "NetworkInterface" else "InstanceNotFound")
     return instance
 
 
@@ -44,13 +38,14 @@ def associate_ha_vip(call):
     instance_id = call.required("InstanceId")
     instance_type = call.choice("InstanceType", INSTANCE_TYPES, "EnsInstance")
     instance = _find_instance(call, instance_id, instance_type)
+    # Documented: the HAVIP must be Available or InUse (so not Creating, Deleting, nor moving).
     if call.state.havip_status(havip) not in ("Available", "InUse"):
-        raise incorrect_havip_status()
-    _check_instance_status(instance)
+        raise fail(call, "IncorrectHaVipStatus")
+    _check_instance_status(call, instance)
     if instance["VSwitchId"] != havip["VSwitchId"]:
-        raise ApiError(400, "IncorrectInstanceVSwitch", "The binding instance must be under the same VSwitch.")
+        raise fail(call, "IncorrectInstanceVSwitch")
     if any(m["InstanceId"] == instance_id for m in havip["members"]):
-        raise ApiError(400, "InstanceAlreadyAssociated", "The instance is already bound.")
+        raise fail(call, "InstanceAlreadyAssociated")
     _check_limits(call, havip, instance_id)
     call.before_change("havip", havip["HaVipId"], call.state.havip_view(havip))
     havip["members"].append({"InstanceId": instance_id, "InstanceType": instance_type, "Status": "Associating",
@@ -58,26 +53,21 @@ def associate_ha_vip(call):
     return {}
 
 
-def _check_instance_status(instance):
+def _check_instance_status(call, instance):
     if instance["InstanceType"] == "EnsInstance" and instance["Status"] not in ("Running", "Stopped"):
-        raise ApiError(400, "IncorrectInstanceStatus",
-                       "The current status of the instance does not support this operation.")
+        raise fail(call, "IncorrectInstanceStatus")
     if instance["InstanceType"] == "NetworkInterface" and instance["Status"] not in ("Available", "InUse"):
-        raise ApiError(400, "IncorrectNetworkInterfaceStatus",
-                       "The operation could not be completed because the status of the specified network "
-                       "interface is invalid for this action.")
+        raise fail(call, "IncorrectNetworkInterfaceStatus")
 
 
 def _check_limits(call, havip, instance_id):
     limits = call.state.ens_limits
     if len(havip["members"]) >= limits.get("InstanceOnHaVip", 5):
-        raise ApiError(400, "CountLimitExceed.InstanceOnHaVip",
-                       "The number of instances bound to HaVip has reached the limit.")
+        raise fail(call, "CountLimitExceed.InstanceOnHaVip")
     on_instance = sum(1 for h in call.state.havips.values()
                       if any(m["InstanceId"] == instance_id for m in call.state.settle_havip(h)["members"]))
     if on_instance >= limits.get("HaVipOnInstance", 5):
-        raise ApiError(400, "CountLimitExceed.HaVipOnInstance",
-                       "The amount of HaVip associated with the specified Instance reach its limits.")
+        raise fail(call, "CountLimitExceed.HaVipOnInstance")
 
 
 def _now_iso():
@@ -86,17 +76,20 @@ def _now_iso():
 
 # ---- UnassociateHaVip --------------------------------------------------------------------------
 def unassociate_ha_vip(call):
+    """The page lists no HAVIP-status error: what matters is this member's association.
+
+    Not a member -> InstanceNotAssociated (what was asked already holds); the member still moving, or the
+    HAVIP being deleted -> IncorrectInstanceAssociationStatus (busy). Other members moving do not block it.
+    """
     havip = _find_havip(call)
     instance_id = call.required("InstanceId")
     if instance_id not in call.state.ens_instances:
-        raise ApiError(400, "InstanceNotFound", "The input parameter instancdId that is not found.")
-    if call.state.havip_status(havip) not in ("Available", "InUse"):
-        raise incorrect_havip_status()
+        raise fail(call, "InstanceNotFound")
     member = next((m for m in havip["members"] if m["InstanceId"] == instance_id), None)
     if member is None:
-        # Choice (README): unbinding an instance that is not bound is an error, not a silent success.
-        raise ApiError(400, "InvalidParameter.InstanceId", "The specified field InstanceId invalid. "
-                                                           "Please check it again.")
+        raise fail(call, "InstanceNotAssociated")
+    if member["Status"] in MOVING or havip["BaseStatus"] == "Deleting":
+        raise fail(call, "IncorrectInstanceAssociationStatus")
     call.before_change("havip", havip["HaVipId"], call.state.havip_view(havip))
     member.update(Status="Unassociating", until=call.deadline())
     return {}
@@ -104,8 +97,9 @@ def unassociate_ha_vip(call):
 
 # ---- DescribeHaVips ----------------------------------------------------------------------------
 def describe_ha_vips(call):
+    low, high, default = reference.LIMITS["DescribeHaVips"]["PageSize"]
     number = call.integer("PageNumber", 1, 1, 10 ** 6)
-    size = call.integer("PageSize", 10, 1, 100)
+    size = call.integer("PageSize", default, low, high)
     wanted = _havip_filters(call)
     state = call.state
     matching = []
@@ -123,8 +117,10 @@ def _havip_filters(call):
         ("NetworkId", "NetworkId"), ("VSwitchId", "VSwitchId"))}
     filters = {field: [value] for field, value in filters.items() if value is not None}
     if call.optional("Status") is not None:
-        filters["Status"] = [call.choice("Status", HAVIP_STATUSES)]
+        filters["Status"] = [call.choice("Status", reference.STATUSES["havip_reported"])]
     regions = [v for k, v in call.params.items() if k.startswith("EnsRegionIds.")]
+    if len(regions) > reference.LIMITS["DescribeHaVips"]["EnsRegionIds"]:
+        raise call.invalid("EnsRegionIds")
     if call.optional("EnsRegionId") is not None:
         regions.append(call.optional("EnsRegionId"))
     if regions:

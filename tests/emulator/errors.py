@@ -1,8 +1,8 @@
 """API errors as Alibaba Cloud answers them: HTTP status, Code, Message.
 
-Handlers raise ``ApiError``; the server turns it into the documented JSON error body
-``{"RequestId", "HostId", "Code", "Message", "Recommend"}``. Messages are copied from Alibaba's
-documentation (the seeds in /work/shared/seeds) so clients that match on them behave as in production.
+Handlers raise ``ApiError`` built by ``reference.error(action, code)`` (the action's documented codes);
+this module keeps the class and the gateway/transient errors every action shares. The server turns an
+``ApiError`` into the JSON error body ``{"RequestId", "HostId", "Code", "Message", "Recommend"}``.
 """
 
 
@@ -15,18 +15,12 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-def missing(name, product="vpc"):
-    """A required parameter is absent. ENS documents ``Missing%s`` with its own wording."""
-    if product == "ens":
-        return ApiError(400, f"Missing{name}", f"You must specify the parameter {name}.")
+def missing(name):
+    """A gateway-level parameter (Action, Version, a signature parameter) is absent.
+
+    An action's own parameters go through ``reference.error(action, "Missing<Name>")`` instead.
+    """
     return ApiError(400, f"Missing{name}", f"{name} is mandatory for this action.")
-
-
-def invalid(name, product="vpc"):
-    """A parameter has a value the API does not accept."""
-    if product == "ens":
-        return ApiError(400, f"Invalid{name}", f"The specified parameter {name} is invalid.")
-    return ApiError(400, f"Invalid{name}", f"The specified parameter {name} is not valid.")
 
 
 # Gateway errors (any product): authentication, routing.

@@ -9,12 +9,14 @@
 - ``slow`` (``seconds=``): the action is done, the answer is sent ``seconds`` late.
 - ``drop`` (``after=True``): the action is done and the connection closed without an answer;
   ``after=False`` (default): closed before acting.
+- ``error`` (``code=``): the action answers ``code`` with the HTTP status and message its reference page
+  documents (emulator/reference.py); a code the page does not list for ``action`` is refused.
 - ``stale`` (``seconds=``): the next ``count`` state changes made by ``action`` stay invisible to
   Describe calls for ``seconds`` (Describe answers the resource as it was before the change).
 """
 import threading
 
-from . import errors
+from . import errors, reference
 
 ERROR_KINDS = {
     "throttle": errors.throttled,
@@ -22,7 +24,7 @@ ERROR_KINDS = {
     "task_conflict": errors.task_conflict,
     "system_busy": errors.system_busy,
 }
-KINDS = frozenset(ERROR_KINDS) | {"slow", "drop", "stale"}
+KINDS = frozenset(ERROR_KINDS) | {"slow", "drop", "stale", "error"}
 
 
 class Fault:
@@ -36,6 +38,8 @@ class Fault:
         return self.remaining > 0 and self.action in (None, action)
 
     def error(self):
+        if self.kind == "error":
+            return reference.error(self.action, self.opts["code"])
         err = ERROR_KINDS[self.kind]()
         if self.kind == "throttle" and self.opts.get("retry_after"):
             err.headers["x-acs-retry-after"] = str(int(self.opts["retry_after"]))
@@ -55,6 +59,8 @@ class Faults:
             raise ValueError(f"unknown fault kind {kind!r}; known: {sorted(KINDS)}")
         if kind in ("slow", "stale") and "seconds" not in opts:
             raise ValueError(f"fault {kind!r} needs seconds=")
+        if kind == "error":
+            reference.check_injectable(action, opts.get("code"))
         with self._lock:
             self._faults.append(Fault(kind, action, int(count), opts))
 

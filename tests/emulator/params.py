@@ -1,5 +1,5 @@
 """Reading request parameters the way the services validate them."""
-from . import errors
+from . import reference
 
 
 class Call:
@@ -22,7 +22,7 @@ class Call:
     def required(self, name):
         value = self.params.get(name, "")
         if value == "":
-            raise errors.missing(name, self.product)
+            raise reference.error(self.action, f"Missing{name}", name)
         return value
 
     def optional(self, name, default=None):
@@ -32,7 +32,7 @@ class Call:
     def choice(self, name, allowed, default=None, error=None):
         value = self.optional(name, default)
         if value is not None and value not in allowed:
-            raise error or errors.invalid(name, self.product)
+            raise error or self.invalid(name)
         return value
 
     def integer(self, name, default, low, high):
@@ -42,19 +42,23 @@ class Call:
         try:
             number = int(value)
         except ValueError:
-            raise errors.invalid(name, self.product) from None
+            raise self.invalid(name) from None
         if not low <= number <= high:
-            raise errors.invalid(name, self.product)
+            raise self.invalid(name)
         return number
 
-    def comma_list(self, name, limit=50):
+    def comma_list(self, name, limit=50, error=None):
         value = self.optional(name)
         if value is None:
             return None
         items = [v.strip() for v in value.split(",") if v.strip()]
         if len(items) > limit:
-            raise errors.invalid(name, self.product)
+            raise error or self.invalid(name)
         return items
+
+    def invalid(self, name):
+        """The action's error for a bad ``name`` value: ENS documents Invalid%s; VPC/STS assume that form."""
+        return reference.error(self.action, f"Invalid{name}", name)
 
     def before_change(self, kind, resource_id, view):
         """Record ``view`` (the resource before this call changes it) if a stale fault is armed."""

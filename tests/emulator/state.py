@@ -10,6 +10,8 @@ import os
 import threading
 import time
 
+from . import reference
+
 DEFAULT_SEED = os.path.join(os.path.dirname(__file__), "data", "seed.json")
 SEED_TIME = "2024-01-01T00:00:00Z"
 
@@ -76,10 +78,13 @@ class State:
             "VpcId": seed.get("VpcId", ""), "OperationLocks": list(seed.get("OperationLocks", [])),
             "Bandwidth": str(seed.get("Bandwidth", "5")), "Name": seed.get("Name", ""),
             "until": None, "settles_to": None,
+            # A status set to pass by itself (set_status / seed "settles_after"): when, and into what.
+            "status_until": None, "status_then": None,
         }
         if eip["InstanceId"] and not eip["Mode"]:
             eip["Mode"] = "NAT"
         self.eips[eip["AllocationId"]] = eip
+        self._seed_timer("eip", eip["AllocationId"], seed)
 
     def _load_ens(self, ens):
         for entry in ens.get("bulk", []):
@@ -103,8 +108,53 @@ class State:
             "Name": seed.get("Name", ""), "Description": seed.get("Description", ""),
             # Only Creating (or another non-association status) is stored; the rest derives from members.
             "BaseStatus": seed.get("Status") if seed.get("Status") not in ("Available", "InUse") else None,
-            "members": members,
+            "members": members, "status_until": None, "status_then": None,
         }
+        self._seed_timer("havip", seed["HaVipId"], seed)
+
+    def _seed_timer(self, kind, resource_id, seed):
+        if "settles_after" in seed:
+            self.set_status(kind, resource_id, seed["Status"], seed["settles_after"], seed.get("then", "default"))
+
+    # ---- statuses that pass by themselves (Creating, Deleting, Releasing) -------------------------
+    def set_status(self, kind, resource_id, status, settles_after=None, then="default"):
+        """Put an EIP or HAVIP into ``status``; after ``settles_after`` seconds it becomes ``then``.
+
+        ``then`` defaults to what the reference says the status leads to (``reference.TRANSIENT``): Creating ->
+        Available, Deleting/Releasing -> gone (None). ``settles_after=None`` keeps ``status`` until changed.
+        """
+        if status not in reference.STATUSES[kind]:
+            raise ValueError(f"{status!r} is not a documented {kind} status: {reference.STATUSES[kind]}")
+        if then == "default":
+            then = reference.TRANSIENT[kind].get(status, status)
+        if then is not None and then not in reference.STATUSES[kind]:
+            raise ValueError(f"{then!r} is not a documented {kind} status: {reference.STATUSES[kind]}")
+        resource = (self.eips if kind == "eip" else self.havips).get(resource_id)
+        if resource is None:
+            raise KeyError(f"no {kind} {resource_id!r}")
+        self._apply_status(kind, resource, status)
+        until = None if settles_after is None else self.clock() + float(settles_after)
+        resource.update(status_until=until, status_then=then)
+
+    @staticmethod
+    def _apply_status(kind, resource, status):
+        if kind == "eip":
+            resource["Status"] = status
+        else:  # Available/InUse derive from the members; only the others are stored
+            resource["BaseStatus"] = None if status in ("Available", "InUse") else status
+
+    def sweep(self):
+        """Let every due Creating/Deleting/Releasing pass: into its next status, or out of existence."""
+        now = self.clock()
+        for kind, table in (("eip", self.eips), ("havip", self.havips)):
+            for resource_id, resource in list(table.items()):
+                if resource["status_until"] is None or now < resource["status_until"]:
+                    continue
+                if resource["status_then"] is None:
+                    del table[resource_id]
+                else:
+                    self._apply_status(kind, resource, resource["status_then"])
+                    resource.update(status_until=None, status_then=None)
 
     # ---- transitions ---------------------------------------------------------------------------
     def settle_eip(self, eip):

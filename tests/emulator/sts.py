@@ -3,13 +3,15 @@
 Issued keys go into ``State.credentials`` so the emulator accepts them (with their token) until they
 expire, like real STS credentials.
 """
+import re
 import secrets
 import time
 
-from .errors import ApiError
+from . import reference
 
 METADATA_PREFIX = "/latest/meta-data/ram/security-credentials/"
 METADATA_LIFETIME = 6 * 3600
+SESSION_NAME = re.compile(r"[A-Za-z0-9.@_-]{2,64}")  # documented characters; length: see REFERENCE.md
 
 
 def iso(epoch):
@@ -34,13 +36,20 @@ def issue_credentials(state, lifetime):
 def assume_role(call):
     arn = call.required("RoleArn")
     session = call.required("RoleSessionName")
-    duration = call.integer("DurationSeconds", 3600, 900, 43200)
+    if not SESSION_NAME.fullmatch(session):
+        raise reference.error("AssumeRole", "InvalidParameter.RoleSessionName")
+    low, high, default = reference.LIMITS["AssumeRole"]["DurationSeconds"]
+    try:
+        duration = int(call.optional("DurationSeconds", default))
+    except ValueError:
+        duration = -1
+    if not low <= duration <= high:
+        raise reference.error("AssumeRole", "InvalidParameter.DurationSeconds")
     role = call.state.ram_roles.get(arn)
     if role is None:
-        raise ApiError(404, "EntityNotExist.Role", f"The role not exists: {arn}.")
+        raise reference.error("AssumeRole", "EntityNotExist.Role", arn)
     if call.identity.access_key_id != role["grants"]:
-        raise ApiError(403, "NoPermission",
-                       "You are not authorized to do this action. You should be authorized by RAM.")
+        raise reference.error("AssumeRole", "NoPermission")
     entry = issue_credentials(call.state, duration)
     role_name = arn.rsplit("/", 1)[-1]
     return {

@@ -6,7 +6,25 @@ Codes and messages are AssociateEipAddress's (vpc.py), whose page the batch page
 """
 from . import errors
 from .errors import ApiError
-from .vpc import duplicated, eip_not_found, incorrect_eip_status, instance_not_found
+
+# AssociateEipAddress's codes and messages, as its reference page gives them.
+
+
+def eip_not_found():
+    return ApiError(404, "InvalidAllocationId.NotFound", "Specified allocation ID is not found.")
+
+
+def instance_not_found():
+    # The documented code really is spelled "InvalidInstanId" (seed: vpc-AssociateEipAddress.txt).
+    return ApiError(404, "InvalidInstanId.NotFound", "Specified instance does not exist.")
+
+
+def incorrect_eip_status():
+    return ApiError(400, "IncorrectEipStatus", "Current elastic IP status does not support this operation")
+
+
+def duplicated():
+    return ApiError(400, "InvalidAssociation.Duplicated", "Specified instance already is associated.")
 
 BINDED_INSTANCE_TYPES = ("Nat", "NetworkInterface")
 MAX_EIPS = 50  # "at least 1 EIP and up to 50 EIPs" (SDK model / reference page)
@@ -16,10 +34,10 @@ def _eip_ids(call):
     """InstanceIds.N, in N order; 1..50 IDs, no repeats."""
     numbered = []
     for key, value in call.params.items():
-        prefix, _, number = key.partition(".")
+        prefix, number = key.partition(".")[::2]
         if prefix == "InstanceIds" and number.isdigit() and value:
             numbered.append((int(number), value))
-    ids = [value for _, value in sorted(numbered)]
+    ids = [value for number, value in sorted(numbered)]
     if not ids:
         raise errors.missing("InstanceIds")
     if len(ids) > MAX_EIPS or len(set(ids)) != len(ids):

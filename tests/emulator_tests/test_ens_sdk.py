@@ -90,7 +90,7 @@ def test_limits(emu, ens):
     assert err.code == "CountLimitExceed.HaVipOnInstance"
 
 
-def test_unassociate_not_associated_is_an_error(ens):
+def test_unassociate_not_associated_is_the_documented_code(ens):
     err = error_of(lambda: ens.unassociate_ha_vip(m.UnassociateHaVipRequest(
         ha_vip_id="havip-emuens0001", instance_id="i-emuens0001")))
-    assert err.code == "InvalidParameter.InstanceId"
+    assert (err.status_code, err.code) == (400, "InstanceNotAssociated")

@@ -131,8 +131,35 @@ def test_assume_role_issues_credentials_the_emulator_accepts(emu):
     client = VpcClient(sdk_config(emu, key=(creds["AccessKeyId"], creds["AccessKeySecret"]),
                                   token=creds["SecurityToken"]))
     assert describe_status(client) == "Available"
-    status, body = _sts_call(emu, ACCESS_KEY, {"RoleArn": "acs:ram::1:role/none", "RoleSessionName": "t"})
+    status, body = _sts_call(emu, ACCESS_KEY, {"RoleArn": "acs:ram::1:role/none", "RoleSessionName": "tt"})
     assert (status, body["Code"]) == (404, "EntityNotExist.Role")
+
+
+@pytest.mark.parametrize("params, status, code", [
+    ({"RoleSessionName": "t"}, 400, "InvalidParameter.RoleSessionName"),
+    ({"RoleSessionName": "bad name"}, 400, "InvalidParameter.RoleSessionName"),
+    ({"RoleSessionName": "ok", "DurationSeconds": "899"}, 400, "InvalidParameter.DurationSeconds"),
+    ({"RoleSessionName": "ok", "DurationSeconds": "43201"}, 400, "InvalidParameter.DurationSeconds"),
+])
+def test_assume_role_documented_parameter_errors(emu, params, status, code):
+    got, body = _sts_call(emu, ACCESS_KEY, {"RoleArn": "acs:ram::1234567890123456:role/emu-network-admin", **params})
+    assert (got, body["Code"]) == (status, code)
+
+
+def test_assume_role_without_the_grant_is_no_permission(emu):
+    from sdk_support import STS_KEY
+    query = {"RoleArn": "acs:ram::1234567890123456:role/emu-network-admin", "RoleSessionName": "ok",
+             "SecurityToken": STS_KEY[2]}
+    status, body = _sts_call(emu, STS_KEY[:2], query)
+    assert (status, body["Code"]) == (403, "NoPermission")
+
+
+def test_assume_role_error_fault(emu):
+    emu.faults.add("error", action="AssumeRole", code="InvalidAccessKeyId.Inactive")
+    status, body = _sts_call(emu, ACCESS_KEY, {"RoleArn": "acs:ram::1234567890123456:role/emu-network-admin",
+                                               "RoleSessionName": "ok"})
+    assert (status, body["Code"], body["Message"]) == (400, "InvalidAccessKeyId.Inactive",
+                                                       "Specified access key is disabled.")
 
 
 def test_ecs_metadata_credentials(emu):

@@ -139,3 +139,15 @@ def test_sts_token_accepted_and_checked(emu, style):
     assert error_of(lambda: describe(missing)).code.startswith("InvalidSecurityToken.")
     expired = VpcClient(sdk_config(emu, key=EXPIRED_STS_KEY[:2], token=EXPIRED_STS_KEY[2], style=style))
     assert error_of(lambda: describe(expired)).code == "InvalidSecurityToken.Expired"
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(instance_id="i-emuecs0001"),                                  # not the bound instance
+    dict(instance_id="i-emuecsbound1", instance_type="SlbInstance"),   # not the binding's type
+    dict(instance_id="i-emuecsbound1", private_ip_address="10.0.2.99"),
+])
+def test_unassociate_not_matching_the_binding_is_invalid_parameter(emu, vpc, kwargs):
+    err = error_of(lambda: vpc.unassociate_eip_address(m.UnassociateEipAddressRequest(
+        region_id="cn-hangzhou", allocation_id="eip-emubound01", **kwargs)))
+    assert (err.status_code, err.code) == (400, "InvalidParameter")  # documented on the Unassociate page
+    assert emu.eip("eip-emubound01")["Status"] == "InUse"
