@@ -169,6 +169,9 @@ def _is_ip(value):
 class EnsEipAssociation(AssociationTask):
     """present / absent for one ENS EIP (eip_association with service=ens)."""
 
+    # The engine's `resource` is an EIP here, and its methods say so.
+    # pylint: disable=arguments-renamed
+
     result_key = "association"
 
     def __init__(self, module):
