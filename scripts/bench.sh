@@ -4,6 +4,6 @@
 #   scripts/bench.sh --quick    smoke run of every measure at small sizes
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/bootstrap.sh
+scripts/bootstrap.sh test
 export PATH="$PWD/.venv/bin:$PATH"
 exec python bench/run.py "$@"

@@ -3,7 +3,7 @@
 # playbooks against it: first run (changed), second run (ok: nothing to do), then a --check --diff dry run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/bootstrap.sh
+scripts/bootstrap.sh demo
 export PATH="$PWD/.venv/bin:$PATH"
 
 workdir="$(mktemp -d "${TMPDIR:-/tmp}/alicloud-demo-XXXXXX")"

@@ -9,9 +9,12 @@
 # have). They are cached in a private HOME under tests/output/.gates-cache: the first run takes a few minutes,
 # later runs well under a minute; delete that directory to start from nothing. The private HOME also keeps
 # ansible-test's caches out of the user's.
+#
+# The sanity tests run on the Python of the tools' environment (.venv, made by scripts/bootstrap.sh with the
+# interpreter scripts/find-python.sh picks), so they test the ansible-core and Python `make test` uses.
 source "$(dirname "$0")/gates/lib.sh"
 
-PYTHON_VERSION="${ALICLOUD_SANITY_PYTHON:-3.11}"
+PYTHON_VERSION="$("$BIN/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 SANITY_HOME="$GATES_CACHE/home"
 
 # Tests that cannot run on this machine, and why:

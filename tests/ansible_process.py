@@ -71,6 +71,9 @@ class AnsibleRunner:
             ANSIBLE_LOCALHOST_WARNING="0",
             ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
             ANSIBLE_DEPRECATION_WARNINGS="0",
+            # Results carry `invocation` (the module arguments, no_log values masked) on every supported core:
+            # ansible-core 2.21 leaves it out unless asked, 2.19 always adds it; the secrets tests look at it.
+            ANSIBLE_INJECT_INVOCATION="1",
             ANSIBLE_PYTHON_INTERPRETER=sys.executable,
             ALIBABA_CLOUD_ACCESS_KEY_ID=TEST_ACCESS_KEY,
             ALIBABA_CLOUD_ACCESS_KEY_SECRET=TEST_SECRET_KEY,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 class ModuleDocFragment:
     DOCUMENTATION = r"""
+requirements:
+  - requests >= 2.25
 options:
   access_key:
     description:
@@ -73,7 +75,7 @@ options:
     type: str
   assume_role_duration:
     description:
-      - Lifetime in seconds of the credentials from O(assume_role_arn).
+      - Lifetime in seconds of the credentials from O(assume_role_arn); 900 to 43200.
     type: int
     default: 3600
   ecs_role_name:
@@ -85,20 +87,32 @@ options:
     type: str
   connect_timeout:
     description:
-      - Seconds to wait for a connection to the endpoint.
+      - Seconds to wait for a connection to the endpoint; more than 0, at most 300.
     type: float
     default: 10.0
   read_timeout:
     description:
-      - Seconds to wait for an answer once connected.
+      - Seconds within which the whole answer to one request must have arrived, counted from the start of
+        the request (a body that trickles in is cut off); more than 0, at most 3600. Answers larger than a few MiB
+        are refused, and redirects are never followed.
     type: float
     default: 30.0
   max_retry_time:
     description:
       - Upper bound in seconds on the time spent retrying one call after throttling, server errors,
-        dropped connections or timeouts (capped exponential backoff with full jitter).
+        dropped connections or timeouts (capped exponential backoff with full jitter); 0 to 3600.
+      - A refused connection is tried only a few times within about 2 seconds.
     type: float
     default: 60.0
+  allow_insecure_endpoint:
+    description:
+      - Allow an O(endpoint) (or E(ALIBABA_CLOUD_VPC_ENDPOINT), E(ALIBABA_CLOUD_ENS_ENDPOINT)) with plain
+        C(http://) to a host other than this machine. Requests, including the security token of temporary
+        credentials, then travel unencrypted; only for trusted networks. C(http://) to C(localhost) or a loopback
+        address is always allowed.
+      - An endpoint that carries a user name or password (C(http://user:password@host)) is always refused.
+    type: bool
+    default: false
 notes:
   - Requires the Python library C(requests) on the host that runs the module (usually the controller).
   - Mutating VPC calls carry one C(ClientToken) across all their retries, so a retried request never acts twice.

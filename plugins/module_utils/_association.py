@@ -67,22 +67,22 @@ class AssociationTask:
     def read(self):
         raise NotImplementedError
 
-    def plan(self, resource):
+    def plan(self, resource, /):
         raise NotImplementedError
 
-    def predict(self, resource, changes, settled=True):
+    def predict(self, resource, /, changes, settled=True):
         raise NotImplementedError
 
-    def view(self, resource):
+    def view(self, resource, /):
         raise NotImplementedError
 
-    def diff_view(self, resource):
+    def diff_view(self, resource, /):
         raise NotImplementedError
 
-    def is_settled(self, resource):
+    def is_settled(self, resource, /):
         raise NotImplementedError
 
-    def describe_state(self, resource):
+    def describe_state(self, resource, /):
         raise NotImplementedError
 
     def not_found(self):
@@ -95,11 +95,11 @@ class AssociationTask:
         """Values for the {placeholders} of the hints."""
         return {}
 
-    def heading_to_wanted(self, resource):
+    def heading_to_wanted(self, resource, /):
         """True when a change in progress already leads to what is asked (then wait=false need not wait)."""
         return False
 
-    def unresolved_refusal(self, err, change, resource):
+    def unresolved_refusal(self, err, change, resource, /):
         """The API said "already as asked" but a fresh read says otherwise. Return the resource to decide again
         on, or fail. By default: fail with the API's answer."""
         self.fail_api(err, change)
@@ -147,7 +147,7 @@ class AssociationTask:
             changes = self.plan(resource)
         return resource
 
-    def took_effect(self, change, resource):
+    def took_effect(self, change, resource, /):
         """Hook: the call for `change` was accepted while the resource was `resource`."""
 
     # ---- reading and waiting ----------------------------------------------------------------------------
@@ -185,8 +185,8 @@ class AssociationTask:
         change started from and not the one asked for, another actor moved it after this task's call: the race
         is lost, so stop at once (waiting longer cannot bring the change back)."""
         def decided(resource):
-            return change.holds(resource) or (self.is_settled(resource)
-                                               and self.diff_view(resource) != self.diff_view(started_from))
+            moved_elsewhere = self.is_settled(resource) and self.diff_view(resource) != self.diff_view(started_from)
+            return change.holds(resource) or moved_elsewhere
         resource = self.wait(decided, change.awaited)
         if not change.holds(resource):
             self.fail("%s took effect, but another actor changed %s since: %s. This task's own change was "
@@ -232,8 +232,8 @@ class AssociationTask:
         """Fail on an API error: its code, message and request id, and the hint of the classification."""
         context = dict(instance_id=change.subject if change else None)
         context.update(self.hint_context(change))
-        self.fail(self.module.api_error_message(err, err.action, hint or _errors.hint(err.code, err.action, **context)),
-                  error=err.to_dict())
+        hint = hint or _errors.hint(err.code, err.action, **context)
+        self.fail(self.module.api_error_message(err, err.action, hint), error=err.to_dict())
 
 
 # Codes that answer a resend of this task's own call while the first one is still being processed: the call

@@ -11,12 +11,11 @@ fail_json the same way for every module.
 from __future__ import annotations
 
 import os
-import re
 import time
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.alicloud.network.plugins.module_utils import _endpoints
+from ansible_collections.alicloud.network.plugins.module_utils import _endpoints, _validation
 from ansible_collections.alicloud.network.plugins.module_utils._client import (
     REQUESTS_IMPORT_ERROR,
     AlibabaClient,
@@ -30,10 +29,6 @@ from ansible_collections.alicloud.network.plugins.module_utils._credentials impo
 )
 from ansible_collections.alicloud.network.plugins.module_utils._errors import hint as error_hint
 
-REGION_PATTERN = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
-
-# Resource IDs: letters, digits and the separators Alibaba Cloud uses; no whitespace, sane length.
-ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 
 # For modules that wait for a change to complete (AlicloudModule(waits=True)); each documents them in its own
 # words, since what is waited for differs.
@@ -60,17 +55,8 @@ SHARED_ARGUMENT_SPEC = dict(
     connect_timeout=dict(type="float", default=10.0),
     read_timeout=dict(type="float", default=30.0),
     max_retry_time=dict(type="float", default=60.0),
+    allow_insecure_endpoint=dict(type="bool", default=False),
 )
-
-def id_problem(option, value):
-    """The message for an option value that cannot be a resource ID, or None (also for an unset option).
-
-    Modules check every ID with this before their first call, so a malformed one never reaches a mutating action.
-    """
-    if value is None or ID_PATTERN.fullmatch(value):
-        return None
-    return ("%s %r is not a valid ID (letters, digits, '-', '_', '.', ':'; no spaces; at most 128 characters)"
-            % (option, value))
 
 
 class AlicloudModule:
@@ -85,8 +71,10 @@ class AlicloudModule:
         if REQUESTS_IMPORT_ERROR:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.module.params
-        # One wait_timeout budget for the whole task: every wait and every "busy, try again" draws on it.
-        self._deadline = time.monotonic() + max(0, self.params.get("wait_timeout") or 0)
+        self._check_option_values()
+        # One wait_timeout budget for the whole task of a module that waits: every wait, every "busy, try again"
+        # and every retry of a call draws on it (None: calls are bounded by max_retry_time alone).
+        self._deadline = time.monotonic() + self.params["wait_timeout"] if waits else None
         # The product (endpoint, API version, RegionId, ClientToken) is fixed here, before anything is resolved. A
         # module whose `service` option chooses the API passes a callable of the params, e.g.
         # product=lambda params: params["service"].
@@ -96,9 +84,8 @@ class AlicloudModule:
         # Validate what can be checked locally before any request goes out.
         self.region = self._resolve_region()
         self.endpoint = self._resolve_endpoint()
+        self._check_endpoint_transport()
         self._check_ca_bundle()
-        if waits and self.params["wait_timeout"] < 0:
-            self.fail("wait_timeout must be 0 or more seconds.")
 
     @property
     def check_mode(self):
@@ -112,8 +99,9 @@ class AlicloudModule:
             if _endpoints.PRODUCTS[self.product].regional:
                 self.fail("No region given: set the region option, ALIBABA_CLOUD_REGION_ID or ALICLOUD_REGION.")
             return None
-        if not REGION_PATTERN.match(region):
-            self.fail("region %r does not look like an Alibaba Cloud region id (e.g. cn-hangzhou)." % region)
+        problem = _validation.region_problem("region", region)
+        if problem:
+            self.fail(problem + ".")
         return region
 
     def _resolve_endpoint(self):
@@ -121,6 +109,20 @@ class AlicloudModule:
             return _endpoints.resolve(self.product, self.region, self.params.get("endpoint"))
         except ValueError as exc:
             self.fail(str(exc))
+
+    def _check_option_values(self):
+        """Numbers in range, before anything uses them (a nan retry budget never ends)."""
+        # The invocation echoed with any failure must not show a password given in the endpoint option.
+        self.module.no_log_values.update(_validation.userinfo_secrets(self.params.get("endpoint")))
+        problems = _validation.number_problems(self.params)
+        if problems:
+            self.module.fail_json(msg="Invalid options: %s." % "; ".join(problems))
+
+    def _check_endpoint_transport(self):
+        problem = _validation.insecure_endpoint_problem(self.endpoint, "endpoint",
+                                                        self.params["allow_insecure_endpoint"])
+        if problem:
+            self.fail(problem + ".")
 
     def _check_ca_bundle(self):
         path = self.params.get("ca_bundle")
@@ -158,7 +160,7 @@ class AlicloudModule:
             params.setdefault("RegionId", self.region)
         try:
             result = self.client.call(action, params, idempotent=mutating and product.takes_client_token,
-                                      mutating=mutating,
+                                      mutating=mutating, deadline=self._deadline,
                                       method="GET" if action in product.get_actions else "POST")
         except CredentialsError as exc:  # temporary credentials could not be renewed mid-run
             self.fail(str(exc))
@@ -167,8 +169,8 @@ class AlicloudModule:
         return result
 
     def remaining(self):
-        """Seconds left of the task's wait_timeout budget."""
-        return max(0.0, self._deadline - time.monotonic())
+        """Seconds left of the task's wait_timeout budget (0 for a module that does not wait)."""
+        return max(0.0, self._deadline - time.monotonic()) if self._deadline is not None else 0.0
 
     # ---- results ------------------------------------------------------------------
 

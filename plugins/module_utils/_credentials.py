@@ -16,7 +16,7 @@ import os
 import time
 from collections import namedtuple
 
-from ansible_collections.alicloud.network.plugins.module_utils import _endpoints
+from ansible_collections.alicloud.network.plugins.module_utils import _endpoints, _validation
 from ansible_collections.alicloud.network.plugins.module_utils._client import AlibabaClient, requests
 
 Credentials = namedtuple("Credentials", "access_key_id access_key_secret security_token expiration")
@@ -244,9 +244,12 @@ def fetch_ecs_credentials(session, role_name, environ=None, connect_timeout=10.0
     """Temporary credentials of the instance RAM role from the ECS metadata service (IMDSv2 when offered)."""
     environ = os.environ if environ is None else environ
     base = (environ.get(METADATA_ENDPOINT_ENV) or DEFAULT_METADATA_ENDPOINT).rstrip("/")
-    # The metadata service is local to the instance: never send it through a proxy.
+    problem = _validation.userinfo_problem(base, METADATA_ENDPOINT_ENV)
+    if problem:
+        raise CredentialsError(problem)
+    # The metadata service is local to the instance: never send it through a proxy, nor follow it elsewhere.
     options = dict(timeout=(min(connect_timeout, 5.0), min(read_timeout, 5.0)),
-                   proxies={"http": None, "https": None})
+                   proxies={"http": None, "https": None}, allow_redirects=False)
     try:
         headers = _metadata_token_header(session, base, options)
         if not role_name:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from ansible_collections.alicloud.network.plugins.module_utils._paging import batches, read_all_pages
+from ansible_collections.alicloud.network.plugins.module_utils._paging import batches, int_or_none, read_all_pages
 
 # DescribeEipAddresses statuses (API reference and the VPC SDK's model).
 SETTLED = frozenset(["InUse", "Available"])
@@ -147,7 +147,7 @@ def eip_view(eip):
         ip_address=eip.get("IpAddress"),
         status=eip.get("Status"),
         name=eip.get("Name") or None,
-        bandwidth=_int_or_none(eip.get("Bandwidth")),
+        bandwidth=int_or_none(eip.get("Bandwidth")),  # sent as a string of Mbit/s
         instance_id=association["instance_id"],
         instance_type=association["instance_type"],
         private_ip_address=association["private_ip_address"],
@@ -155,14 +155,6 @@ def eip_view(eip):
         lock_reasons=lock_reasons(eip),
         association=association,
     )
-
-
-def _int_or_none(value):
-    """The API sends Bandwidth as a string of Mbit/s."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def diff_view(eip):

@@ -9,6 +9,8 @@ import os
 from collections import namedtuple
 from urllib.parse import urlsplit
 
+from ansible_collections.alicloud.network.plugins.module_utils import _validation
+
 Product = namedtuple("Product", "code version regional env_endpoint takes_region_id takes_client_token "
                                 "get_actions")
 
@@ -74,6 +76,9 @@ def default_host(product, region):
 
 def validate_url(url, source):
     """Return the URL without a trailing slash, or raise ValueError naming where it came from."""
+    problem = _validation.userinfo_problem(url, source)
+    if problem:  # before anything that would repeat the URL: it holds a password
+        raise ValueError(problem)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError("%s must be a full http(s) URL such as https://vpc.aliyuncs.com, got %r" % (source, url))

@@ -14,9 +14,9 @@ from __future__ import annotations
 import ipaddress
 
 from ansible_collections.alicloud.network.plugins.module_utils._association import AssociationTask, Change
-from ansible_collections.alicloud.network.plugins.module_utils._base import id_problem
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
 from ansible_collections.alicloud.network.plugins.module_utils._paging import batches, read_all_pages
+from ansible_collections.alicloud.network.plugins.module_utils._validation import id_problem
 
 # DescribeEnsEipAddresses statuses (the reference's Status values).
 SETTLED = frozenset(["InUse", "Available"])
@@ -169,9 +169,6 @@ def _is_ip(value):
 class EnsEipAssociation(AssociationTask):
     """present / absent for one ENS EIP (eip_association with service=ens)."""
 
-    # The engine's `resource` is an EIP here, and its methods say so.
-    # pylint: disable=arguments-renamed
-
     result_key = "association"
 
     def __init__(self, module):
@@ -199,13 +196,13 @@ class EnsEipAssociation(AssociationTask):
     def describe_subject(self):
         return "ENS EIP %s" % self.allocation_id
 
-    def describe_state(self, eip):
+    def describe_state(self, eip, /):
         return "ENS EIP %s %s" % (self.allocation_id, describe_state(eip))
 
-    def is_settled(self, eip):
+    def is_settled(self, eip, /):
         return eip.get("Status") not in TRANSIENT
 
-    def heading_to_wanted(self, eip):
+    def heading_to_wanted(self, eip, /):
         return eip.get("Status") == "Associating" and self.wanted(eip)
 
     view = staticmethod(association_view)
@@ -222,7 +219,7 @@ class EnsEipAssociation(AssociationTask):
         """For absent: bound to instance_id, or to anything when instance_id is omitted."""
         return is_bound(eip) and eip["InstanceId"] == (self.params["instance_id"] or eip["InstanceId"])
 
-    def plan(self, eip):
+    def plan(self, eip, /):
         if self.params["state"] == "absent":
             return [self.unassociate(eip)] if self.bound_to_target(eip) else []
         if self.wanted(eip) and (eip.get("Status") == "InUse" or self.heading_to_wanted(eip)):
@@ -268,7 +265,7 @@ class EnsEipAssociation(AssociationTask):
                       awaited="ENS EIP %s to be InUse on %s %s" % (self.allocation_id, self.instance_type, instance_id),
                       holds=lambda e: e.get("Status") == "InUse" and self.wanted(e))
 
-    def predict(self, eip, changes, settled=True):
+    def predict(self, eip, /, changes, settled=True):
         if changes[-1].action == "UnAssociateEnsEipAddress":
             return unbound(eip, status="Available" if settled else "Unassociating")
         eip = dict(eip)
@@ -278,7 +275,7 @@ class EnsEipAssociation(AssociationTask):
 
     # ---- what the engine asks when things go wrong -----------------------------------------------------------
 
-    def took_effect(self, change, eip):
+    def took_effect(self, change, eip, /):
         if change.action == "UnAssociateEnsEipAddress" and self.params["state"] == "present":
             self.moved_from = eip
         elif change.action == "AssociateEnsEipAddress":

@@ -30,6 +30,8 @@ CHECK_INSTANCE = "check instance_id, instance_type and region; no such instance 
 SAME_TYPE = "instance_type does not match the instance; check instance_type"
 NAT_ENTRIES = "SNAT/DNAT entries use this EIP; remove them or set force: true"
 PERMISSION = "the RAM identity lacks permission for this action"
+OWNER_GONE = "the instance the EIP is bound to was not found (released meanwhile?); check the EIP in the console"
+MODULE_BUG = "the module sent a parameter the API refused; this is a bug of the module, please report it"
 CHANGE_BUSY = "another change to this resource kept running past wait_timeout; try again later or raise wait_timeout"
 
 
@@ -197,6 +199,25 @@ FAIL_CODES = {
     "InvalidIpStatus.HasBeenUsedByForwardEntry": "DNAT entries use this EIP; remove them or set force: true",
     "InvalidStatus.SnatOrDnat": NAT_ENTRIES,
     "IdempotentParameterMismatch": "client_token was used before with other parameters; use a new client_token",
+    "DependencyViolation.SnatEntry": NAT_ENTRIES,
+    # UnassociateEipAddress names the current owner: it may have been released meanwhile.
+    "InvalidInstanceId.NotFound": OWNER_GONE,
+    "InvalidLoadBalancerId.NotFound": OWNER_GONE,
+    "InvalidBindInstance.NotFound": OWNER_GONE,
+    # DescribeEipAddresses: its parameters come from the module's options (eip_info filters) or from the module
+    "InvalidIAssociatedInstanceType.ValueNotSupported": "check associated_instance_type",
+    "InstanceType.Invalid": "check associated_instance_type",
+    "InstanceIdLength.Exceed": MODULE_BUG,
+    "InvalidChargeType.ValueNotSupported": MODULE_BUG,
+    "InvalidAliuid": MODULE_BUG,
+    "InvalidResourceGroupId": MODULE_BUG,
+    "OperationUnsupported.ResourceGroupId": MODULE_BUG,
+    "InvalidTagKey": MODULE_BUG,
+    "InvalidTagValue": MODULE_BUG,
+    "IellgalParameter.OwnerAccount": MODULE_BUG,
+    "InvalidFilterValue": MODULE_BUG,
+    "InvalidFilterKey.NotFound": MODULE_BUG,
+    "InvalidLockReason.NotFound": MODULE_BUG,
     # ENS HAVIP actions
     "HaVipNotFound": "check havip_id: no HAVIP {havip_id} is visible to these credentials.",
     "InstanceNotFound": "check the instance ID {instance_id}; an ENI needs instance_type: NetworkInterface.",
@@ -211,6 +232,9 @@ FAIL_CODES = {
                                         "of them first.",
     "CountLimitExceed.InstanceOnHaVip": "the HAVIP already has as many instances as allowed; unbind one first "
                                         "(exclusive: true unbinds the ones you do not list).",
+    "InvalidInstanceId": "check the instance ID {instance_id}",
+    "InvalidParameter.InstanceId": "check the instance ID {instance_id}",
+    "MissingInstanceId": MODULE_BUG,
     "SystemError": "the service failed to handle the call; run again, and contact Alibaba Cloud support with the "
                    "request id if it persists.",
     # VPC HAVIP actions (AssociateHaVip / UnassociateHaVip / DescribeHaVips)
@@ -241,7 +265,7 @@ FAIL_CODES = {
 # Code families documented as patterns (ENS: "Invalid%s", "Missing%s", "InvalidParameter.%s"): the first part
 # classifies every code that starts with it, unless the code itself is listed.
 FAMILIES = {
-    "Missing": ErrorClass(FAIL, "a required parameter was not sent; this is a bug of the module, please report it"),
+    "Missing": ErrorClass(FAIL, MODULE_BUG),
     "InvalidParameter.": ErrorClass(FAIL, "a parameter was rejected; check the options named in the message"),
     "Invalid": ErrorClass(FAIL, "a parameter was rejected; check the options named in the message"),
     "Throttling": ErrorClass(RETRY, RETRY_CODES["Throttling"]),

@@ -15,22 +15,14 @@ def batches(values, size):
 def read_all_pages(call, action, params, items_of, page_size):
     """Every item `action` lists for `params`, page after page until TotalCount is reached.
 
-    call(action, params) -> answer; items_of(answer) -> the items of one page. Stops early on a short or empty
-    page, so a TotalCount that changes while paging (resources created or released meanwhile) cannot loop.
+    call(action, params) -> answer; items_of(answer) -> the items of one page.
     """
-    items = []
-    page = 1
-    while True:
-        answer = call(action, dict(params, PageNumber=page, PageSize=page_size))
-        found = items_of(answer) or []
-        items.extend(found)
-        total = _int_or_none(answer.get("TotalCount"))
-        if len(found) < page_size or (total is not None and len(items) >= total):
-            return items
-        page += 1
+    first = call(action, dict(params, PageNumber=1, PageSize=page_size))
+    return read_pages_after(call, action, params, items_of, page_size, first)
 
 
-def _int_or_none(value):
+def int_or_none(value):
+    """An API number (often sent as a string), or None when it is missing or not a number."""
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -41,7 +33,8 @@ def read_pages_after(call, action, params, items_of, page_size, first_answer):
     """Every item `action` lists for `params`, when page 1 has been read already (its answer is `first_answer`).
 
     For readers that look at page 1 (its TotalCount) before deciding whether to read the rest: the same stopping
-    rules as read_all_pages, without calling for page 1 again.
+    rules as read_all_pages, without calling for page 1 again. Stops on a short page too, so a TotalCount that
+    changes while paging (resources created or released meanwhile) cannot loop.
     """
     items = list(items_of(first_answer) or [])
     total = total_count(first_answer)
@@ -55,7 +48,7 @@ def read_pages_after(call, action, params, items_of, page_size, first_answer):
 
 def total_count(answer):
     """The TotalCount of a Describe answer, or None when it is missing or not a number."""
-    return _int_or_none(answer.get("TotalCount"))
+    return int_or_none(answer.get("TotalCount"))
 
 
 def pages_for(total, page_size):

@@ -28,7 +28,7 @@ description:
     instance, so with O(state=absent) and O(instance_id) the module reads the EIP first and unbinds it only when
     it is bound to that instance.
 author:
-  - alicloud.network contributors (!UNKNOWN)
+  - alicloud.network contributors (@alicloud-network)
 options:
   allocation_id:
     description:
@@ -373,7 +373,8 @@ import ipaddress
 
 from ansible_collections.alicloud.network.plugins.module_utils import _eip, _ens_eip
 from ansible_collections.alicloud.network.plugins.module_utils._association import AssociationTask, Change
-from ansible_collections.alicloud.network.plugins.module_utils._base import REGION_PATTERN, AlicloudModule, id_problem
+from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule
+from ansible_collections.alicloud.network.plugins.module_utils._validation import id_problem, region_problem
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
 from ansible_collections.alicloud.network.plugins.module_utils._waiter import WaitTimeout, wait_until
 
@@ -405,13 +406,13 @@ class EipAssociation(AssociationTask):
     def describe_subject(self):
         return "EIP %s" % self.allocation_id
 
-    def describe_state(self, eip):
+    def describe_state(self, eip, /):
         return "EIP %s %s" % (self.allocation_id, _eip.describe_state(eip))
 
-    def is_settled(self, eip):
+    def is_settled(self, eip, /):
         return eip.get("Status") not in _eip.TRANSIENT
 
-    def heading_to_wanted(self, eip):
+    def heading_to_wanted(self, eip, /):
         return eip.get("Status") == "Associating" and self.wanted(eip)
 
     view = staticmethod(_eip.association_view)
@@ -435,7 +436,7 @@ class EipAssociation(AssociationTask):
         """For absent: bound to instance_id, or to anything when instance_id is omitted."""
         return _eip.is_bound(eip) and eip["InstanceId"] == (self.params["instance_id"] or eip["InstanceId"])
 
-    def plan(self, eip):
+    def plan(self, eip, /):
         if self.params["state"] == "absent":
             return [self.unassociate(eip)] if self.bound_to_target(eip) else []
         if self.wanted(eip) and (eip.get("Status") == "InUse" or self.heading_to_wanted(eip)):
@@ -485,7 +486,7 @@ class EipAssociation(AssociationTask):
                       awaited="EIP %s to be InUse on %s %s" % (self.allocation_id, p["instance_type"], p["instance_id"]),
                       holds=lambda e: e.get("Status") == "InUse" and self.wanted(e))
 
-    def predict(self, eip, changes, settled=True):
+    def predict(self, eip, /, changes, settled=True):
         if changes[-1].action == "UnassociateEipAddress":
             return _eip.unbound(eip, status="Available" if settled else "Unassociating")
         eip = dict(eip)
@@ -496,13 +497,13 @@ class EipAssociation(AssociationTask):
 
     # ---- what the engine asks when things go wrong -----------------------------------------------------------
 
-    def took_effect(self, change, eip):
+    def took_effect(self, change, eip, /):
         if change.action == "UnassociateEipAddress" and self.params["state"] == "present":
             self.moved_from = eip
         elif change.action == "AssociateEipAddress":
             self.moved_from = None
 
-    def unresolved_refusal(self, err, change, eip):
+    def unresolved_refusal(self, err, change, eip, /):
         """The API said "already associated" but the EIP, read again, is not bound as asked.
 
         Another EIP on the instance: a real conflict, fail naming it. None: the answer was about this EIP and the
@@ -564,9 +565,7 @@ def input_problems(p):
         if p["vpc_id"] and p["instance_type"] != "IpAddress":
             problems.append("vpc_id is only accepted with instance_type IpAddress")
         problems.append(_eip.type_contradiction(p["instance_id"], p["instance_type"]))
-    if p["instance_region_id"] is not None and not REGION_PATTERN.fullmatch(p["instance_region_id"]):
-        problems.append("instance_region_id %r does not look like a region id (e.g. cn-hangzhou)"
-                        % p["instance_region_id"])
+    problems.append(region_problem("instance_region_id", p["instance_region_id"]))
     token = p["client_token"]
     if token is not None and (not token or len(token) > 64 or not token.isascii() or not token.isprintable()):
         problems.append("client_token must be 1 to 64 printable ASCII characters")

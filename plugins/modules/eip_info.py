@@ -207,7 +207,8 @@ error:
 
 import ipaddress
 
-from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule, id_problem
+from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule
+from ansible_collections.alicloud.network.plugins.module_utils._validation import id_problem
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
 from ansible_collections.alicloud.network.plugins.module_utils._eip import (
     describe_filters,

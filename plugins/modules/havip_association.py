@@ -32,7 +32,7 @@ description:
     kinds; the module fails before any change when the asked membership would break that, and removes members
     before adding new ones when the HAVIP could not hold both at once.
 author:
-  - alicloud.network contributors (!UNKNOWN)
+  - alicloud.network contributors (@alicloud-network)
 extends_documentation_fragment:
   - alicloud.network.alicloud
 attributes:
@@ -295,7 +295,8 @@ error:
 
 from ansible_collections.alicloud.network.plugins.module_utils import _havip
 from ansible_collections.alicloud.network.plugins.module_utils._association import AssociationTask, Change
-from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule, id_problem
+from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule
+from ansible_collections.alicloud.network.plugins.module_utils._validation import id_problem
 from ansible_collections.alicloud.network.plugins.module_utils._vpc_havip import VPC_HAVIPS
 
 # The `service` option chooses the API; each description (module_utils) knows its reads, parameters and limits.
@@ -350,15 +351,15 @@ class HaVipAssociation(AssociationTask):
     def describe_subject(self):
         return "HAVIP %s" % self.havip_id
 
-    def describe_state(self, havip):
+    def describe_state(self, havip, /):
         return self.service.describe_state(havip)
 
-    def view(self, havip):
+    def view(self, havip, /):
         return self.service.view(havip)
 
     is_settled = staticmethod(_havip.is_settled)
 
-    def diff_view(self, havip):
+    def diff_view(self, havip, /):
         return dict(havip_id=self.havip_id, associated_instances=dict(sorted(_havip.members(havip).items())))
 
     def hint_context(self, change):
@@ -368,7 +369,7 @@ class HaVipAssociation(AssociationTask):
 
     # ---- deciding -------------------------------------------------------------------------------------------
 
-    def plan(self, havip):
+    def plan(self, havip, /):
         """The changes that bring the members to what is asked, additions first."""
         if havip.get("Status") not in _havip.CHANGEABLE:
             self.fail("HAVIP %s is %s; only an Available or InUse HAVIP can change its associations."
@@ -415,7 +416,7 @@ class HaVipAssociation(AssociationTask):
         return Change("UnassociateHaVip", self.service.unassociate_params(havip, instance_id, self.params.get("force")),
                       holds, "%s to be unassociated from HAVIP %s" % (instance_id, self.havip_id), instance_id)
 
-    def predict(self, havip, changes, settled=True):
+    def predict(self, havip, /, changes, settled=True):
         members = [dict(m) for m in _havip.member_list(havip)]
         for change in changes:
             instance_id = change.params["InstanceId"]

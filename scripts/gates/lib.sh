@@ -1,10 +1,11 @@
 # shellcheck shell=bash disable=SC2034  # sourced: the variables it sets are used by the scripts that source it
-# Shared set-up for the ecosystem gates (scripts/sanity.sh, units.sh, lint.sh, docs.sh). Source it, don't run it.
+# Shared set-up for the ecosystem gates (scripts/sanity.sh, lint.sh, docs.sh, integration.sh). Source it, don't run it.
 #
 # Gives REPO_ROOT, BIN (the tools' bin directory), GATES_CACHE (a stable cache directory, safe to delete) and
 # two ways to see the checkout as ansible_collections/alicloud/network (the checkout itself is never moved):
 #   link_collection    sets COLLECTIONS_ROOT: a temporary directory with a symlink to the checkout
 #   mirror_collection  sets COLLECTIONS_ROOT: a temporary copy, for tools that resolve symlinks
+# and copy_checkout DIR: what a fresh clone holds, copied to DIR.
 # Temporary directories are removed when the script exits.
 
 set -euo pipefail
@@ -55,15 +56,21 @@ link_collection() {
 # re-runs itself from the real path of the working directory, which must lie under ansible_collections/.
 mirror_collection() {
     _new_tmp
-    local dest="$NEW_TMP/$COLLECTION_PATH"
+    copy_checkout "$NEW_TMP/$COLLECTION_PATH"
+    COLLECTIONS_ROOT="$NEW_TMP"
+}
+
+# Copy what a fresh clone would hold (plus untracked, not ignored files) to the directory $1.
+copy_checkout() {
+    local dest="$1"
     mkdir -p "$dest"
     if git -C "$REPO_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
         # --ignore-failed-read: a file deleted in the work tree but still in the index is skipped.
         (cd "$REPO_ROOT" && git ls-files -z --cached --others --exclude-standard \
             | tar --null --files-from=- --ignore-failed-read -cf - 2>/dev/null) | tar -xf - -C "$dest"
     else
-        tar -C "$REPO_ROOT" --exclude=./.venv --exclude=./tests/output --exclude=__pycache__ --exclude=./.git \
+        tar -C "$REPO_ROOT" --exclude=./.venv --exclude=./.venv-min --exclude=./.ansible --exclude=./tests/output \
+            --exclude=__pycache__ --exclude=./.git --exclude=./tests/integration/integration_config.yml \
             -cf - . | tar -xf - -C "$dest"
     fi
-    COLLECTIONS_ROOT="$NEW_TMP"
 }

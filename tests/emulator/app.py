@@ -8,9 +8,9 @@ import threading
 import time
 import uuid
 
-from . import ens, ens_eip, errors, sts, vpc, vpc_batch, vpc_havip
+from . import ens, ens_eip, errors, reference, sts, vpc, vpc_batch, vpc_havip
 from .errors import ApiError
-from .faults import Faults
+from .faults import AFTER_ACTING_KINDS, ERROR_KINDS, INSTEAD_KINDS, LOGGED_CODES, Faults
 from .params import Call
 from .products import Product
 from .ratelimit import RateLimit
@@ -67,7 +67,7 @@ class Emulator:
 
     def _load(self):
         self.state = State(self._seed, clock=self._clock)
-        for _, product in PRODUCTS.values():
+        for _product_name, product in PRODUCTS.values():
             product.load(self.state, self._seed)
         self.rate_limit = RateLimit(self._clock, self._initial_rate_limit)
         self.verifier = Verifier(self.state.credentials)
@@ -204,11 +204,13 @@ class Emulator:
             identity = self.verifier.verify(request.method, request.path, request.query, request.params,
                                             request.headers, request.body)
             record.update(signature=identity.style, access_key_id=identity.access_key_id)
-            if not self.rate_limit.admit(action):
+            if not self.rate_limit.admit(reference.key(product, action)):
                 raise errors.throttled()
-            fault = self.faults.take(action)
-            if fault and fault.kind in ("throttle", "unavailable", "task_conflict", "system_busy", "error"):
+            fault = self.faults.take(reference.key(product, action))
+            if fault and (fault.kind in ERROR_KINDS or fault.kind == "error"):
                 raise fault.error()
+            if fault and fault.kind in INSTEAD_KINDS:
+                return self._spoilt(record, fault, fault.answer_instead(request))
             if fault and fault.kind == "drop" and not fault.opts.get("after"):
                 return self._dropped(record)
             body, answer_id, mutated = self._run(product, module, action, record["params"], identity, request_id)
@@ -218,6 +220,9 @@ class Emulator:
                 time.sleep(float(fault.opts["seconds"]))
             if fault and fault.kind == "drop":
                 return self._dropped(record)
+            if fault and fault.kind in AFTER_ACTING_KINDS:
+                response.headers["x-acs-request-id"] = answer_id
+                return self._spoilt(record, fault, fault.spoil(response))
         except ApiError as err:
             record.update(http_status=err.status, code=err.code)
             response = Response(err.status, {
@@ -232,6 +237,12 @@ class Emulator:
         record.update(code="ConnectionDropped")
         self._log(record)
         return DROP
+
+    def _spoilt(self, record, fault, answer):
+        """Log and return a faults.Streamed answer (issue 17's misbehaviours)."""
+        record.update(http_status=answer.status, code=LOGGED_CODES[fault.kind])
+        self._log(record)
+        return answer
 
     def _log(self, record):
         with self._log_lock:
@@ -260,27 +271,26 @@ class Emulator:
         with self.state.lock:
             token = params.get("ClientToken") if product == "vpc" and action in module.MUTATING else None
             self.state.sweep()
-            replayed = self._replayed(action, token, params)
+            replayed = self._replayed(reference.key(product, action), token, params)
             if replayed:
                 return {}, replayed, False
             call = Call(action, params, self.state, self.transition_seconds, product,
                         self.faults.take_stale, identity)
             body = module.ACTIONS[action](call)
             if call.mutated and token:
-                self._client_tokens[(action, token)] = {"params": dict(params), "time": time.time(),
-                                                        "request_id": request_id}
+                self._client_tokens[(call.key, token)] = {"params": dict(params), "time": time.time(),
+                                                          "request_id": request_id}
             return body, request_id, call.mutated
 
-    def _replayed(self, action, token, params):
-        """The first RequestId when ``token`` was used recently with the same parameters."""
+    def _replayed(self, key, token, params):
+        """The first RequestId when ``token`` was used recently with the same parameters (``key``: the action's)."""
         if not token:
             return None
-        prior = self._client_tokens.get((action, token))
+        prior = self._client_tokens.get((key, token))
         if prior is None or time.time() - prior["time"] > CLIENT_TOKEN_TTL:
             return None
         if prior["params"] != params:
-            raise ApiError(400, "IdempotentParameterMismatch",
-                           "Request uses a client token in a previous request but is not identical to that request.")
+            raise reference.error(key, "IdempotentParameterMismatch")
         return prior["request_id"]
 
     # ---- control API (no signature: it exists only on the emulator) ----------------------------

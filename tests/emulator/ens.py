@@ -3,7 +3,7 @@
 A HAVIP may be bound to several instances (``AssociatedInstances``); each binding has its own status and
 the HAVIP's status follows them (Associating/Unassociating while any binding moves, then InUse/Available),
 unless the HAVIP itself is Creating or Deleting. ENS documents every error as HTTP 400, "not found" included.
-Every error comes from ``reference.error(action, code)``.
+Every error comes from ``call.error(code)`` (``reference.error(call.key, code)``).
 """
 import time
 
@@ -15,7 +15,7 @@ MOVING = ("Associating", "Unassociating")
 
 
 def fail(call, code, detail=None):
-    return reference.error(call.action, code, detail)
+    return call.error(code, detail)
 
 
 def _find_havip(call):
@@ -97,7 +97,7 @@ def unassociate_ha_vip(call):
 
 # ---- DescribeHaVips ----------------------------------------------------------------------------
 def describe_ha_vips(call):
-    low, high, default = reference.LIMITS["DescribeHaVips"]["PageSize"]
+    low, high, default = reference.LIMITS["ens:DescribeHaVips"]["PageSize"]
     number = call.integer("PageNumber", 1, 1, 10 ** 6)
     size = call.integer("PageSize", default, low, high)
     wanted = _havip_filters(call)
@@ -119,7 +119,7 @@ def _havip_filters(call):
     if call.optional("Status") is not None:
         filters["Status"] = [call.choice("Status", reference.STATUSES["havip_reported"])]
     regions = [v for k, v in call.params.items() if k.startswith("EnsRegionIds.")]
-    if len(regions) > reference.LIMITS["DescribeHaVips"]["EnsRegionIds"]:
+    if len(regions) > reference.LIMITS["ens:DescribeHaVips"]["EnsRegionIds"]:
         raise call.invalid("EnsRegionIds")
     if call.optional("EnsRegionId") is not None:
         regions.append(call.optional("EnsRegionId"))

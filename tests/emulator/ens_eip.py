@@ -3,9 +3,10 @@
 ENS EIPs live on edge nodes (``EnsRegionId``) and move like VPC EIPs: Associating -> InUse,
 Unassociating -> Available. An instance holds one EIP and, with ``Standby=true``, one standby EIP; a NAT
 gateway or ``NatSlbInstance`` takes several. UnAssociateEnsEipAddress names only the EIP (no instance).
-ENS documents every error as HTTP 400. Choices the pages leave open: REFERENCE-new-actions.md.
+ENS documents every error as HTTP 400. Choices the pages leave open: REFERENCE.md ("Assumptions"). Every error
+is ``call.error(code)``: the tables reference.py keeps for ``ens:AssociateEnsEipAddress`` and the others.
 """
-from .errors import ApiError
+from . import reference
 from .params import page
 from .state import SEED_TIME, expand_bulk
 
@@ -13,7 +14,7 @@ INSTANCE_TYPES = ("EnsInstance", "Nat", "SlbInstance", "NetworkInterface", "NatS
 # The stored type of the instance each InstanceType value names (NatSlbInstance: several EIPs on one SLB).
 STORED_TYPE = {"NatSlbInstance": "SlbInstance"}
 MULTI_EIP_TYPES = ("Nat", "NatSlbInstance")
-EIP_STATUSES = ("Associating", "Unassociating", "InUse", "Available")
+EIP_STATUSES = reference.STATUSES["ens_eip"]
 BOOLEANS = {"true": True, "false": False}
 
 
@@ -71,32 +72,20 @@ def view_of(state, allocation_id):
     return view(state, eip) if eip else None
 
 
-# ---- errors (the pages' codes and messages) -----------------------------------------------------
-def eip_not_found():
-    return ApiError(400, "EipNotFound", "The input parameter allocationId that is not found.")
-
-
-def incorrect_eip_status():
-    return ApiError(400, "IncorrectEipStatus", "The current status of the resource does not support this operation.")
-
-
-def invalid_field(name):
-    return ApiError(400, f"InvalidParameter.{name}", f"The specified field {name} invalid. Please check it again.")
-
-
+# ---- parameters and lookups ---------------------------------------------------------------------
 def _boolean(call, name):
     value = call.optional(name)
     if value is None:
         return None
     if value.lower() not in BOOLEANS:
-        raise ApiError(400, f"Invalid{name}", f"The specified parameter {name} is invalid.")
+        raise call.invalid(name)
     return BOOLEANS[value.lower()]
 
 
 def _find_eip(call):
     eip = call.state.ens_eips.get(call.required("AllocationId"))
     if eip is None:
-        raise eip_not_found()
+        raise call.error("EipNotFound")
     return settle(call.state, eip)
 
 
@@ -113,14 +102,14 @@ def associate_ens_eip_address(call):
     standby = bool(_boolean(call, "Standby"))
     instance = call.state.ens_instances.get(instance_id)
     if instance is None or instance["InstanceType"] != STORED_TYPE.get(instance_type, instance_type):
-        raise ApiError(400, "InstanceNotFound", "The input parameter instancdId that is not found.")
+        raise call.error("InstanceNotFound")
     if eip["Status"] != "Available" or eip["OperationLocks"]:
-        raise incorrect_eip_status()
+        raise call.error("IncorrectEipStatus")
     if instance["EnsRegionId"] != eip["EnsRegionId"]:
-        raise invalid_field("InstanceId")
+        raise call.error("InvalidParameter.InstanceId")
     if instance_type not in MULTI_EIP_TYPES:
         if any(e["Standby"] == standby for e in _holders(call, instance_id)):
-            raise invalid_field("InstanceId")
+            raise call.error("InvalidParameter.InstanceId")
     call.before_change("ens_eip", eip["AllocationId"], view(call.state, eip))
     eip.update(Status="Associating", InstanceId=instance_id, InstanceType=instance_type, Standby=standby,
                until=call.deadline(), settles_to="InUse")
@@ -132,11 +121,11 @@ def un_associate_ens_eip_address(call):
     eip = _find_eip(call)
     force = bool(_boolean(call, "Force"))
     if eip["Status"] != "InUse":
-        raise incorrect_eip_status()
+        raise call.error("IncorrectEipStatus")
     if not eip["Standby"] and any(e["Standby"] for e in _holders(call, eip["InstanceId"])):
-        raise ApiError(400, "InvalidUnAssociation.UnAssociateStandbyEipFist", "Unassociate standby eip first.")
+        raise call.error("InvalidUnAssociation.UnAssociateStandbyEipFist")
     if eip["UsedBySnat"] and not force:
-        raise ApiError(400, "InvalidIpStatus.HasBeenUsedBySnatTable", "The eip has been used by snat.")
+        raise call.error("InvalidIpStatus.HasBeenUsedBySnatTable")
     call.before_change("ens_eip", eip["AllocationId"], view(call.state, eip))
     eip.update(Status="Unassociating", until=call.deadline(), settles_to="Available")
     return {}
@@ -145,7 +134,8 @@ def un_associate_ens_eip_address(call):
 # ---- DescribeEnsEipAddresses --------------------------------------------------------------------
 def describe_ens_eip_addresses(call):
     number = call.integer("PageNumber", 1, 1, 10 ** 6)
-    size = call.integer("PageSize", 10, 1, 100)
+    low, high, default = reference.LIMITS["ens:DescribeEnsEipAddresses"]["PageSize"]
+    size = call.integer("PageSize", default, low, high)
     wanted = _filters(call)
     locks = call.optional("LockReason")
     state = call.state

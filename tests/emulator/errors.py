@@ -1,7 +1,8 @@
 """API errors as Alibaba Cloud answers them: HTTP status, Code, Message.
 
-Handlers raise ``ApiError`` built by ``reference.error(action, code)`` (the action's documented codes);
-this module keeps the class and the gateway/transient errors every action shares. The server turns an
+Handlers raise ``ApiError`` built by ``call.error(code)`` = ``reference.error(call.key, code)`` (the action's
+documented or assumed codes); this module keeps the class and the gateway/transient errors every action
+shares. The server turns an
 ``ApiError`` into the JSON error body ``{"RequestId", "HostId", "Code", "Message", "Recommend"}``.
 """
 
@@ -18,7 +19,7 @@ class ApiError(Exception):
 def missing(name):
     """A gateway-level parameter (Action, Version, a signature parameter) is absent.
 
-    An action's own parameters go through ``reference.error(action, "Missing<Name>")`` instead.
+    An action's own parameters go through ``call.required(name)`` (``Missing<Name>`` from reference.py) instead.
     """
     return ApiError(400, f"Missing{name}", f"{name} is mandatory for this action.")
 

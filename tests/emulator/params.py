@@ -6,7 +6,8 @@ class Call:
     """One API call as a handler sees it: parameters, state, and the emulator's settings.
 
     Handlers set ``mutated = True`` when they change state (that is what ``mutating_calls`` counts) and
-    call ``before_change`` first so a ``stale`` fault can keep the old view visible.
+    call ``before_change`` first so a ``stale`` fault can keep the old view visible. ``key`` names the action
+    in emulator/reference.py (``"ens:AssociateHaVip"``): every error is ``call.error(code)``.
     """
 
     def __init__(self, action, params, state, transition_seconds, product, stale_for, identity=None):
@@ -15,6 +16,7 @@ class Call:
         self.state = state
         self.transition_seconds = transition_seconds
         self.product = product
+        self.key = reference.key(product, action)
         self.identity = identity
         self.mutated = False
         self._stale_for = stale_for
@@ -22,7 +24,7 @@ class Call:
     def required(self, name):
         value = self.params.get(name, "")
         if value == "":
-            raise reference.error(self.action, f"Missing{name}", name)
+            raise self.error(f"Missing{name}", name)
         return value
 
     def optional(self, name, default=None):
@@ -56,13 +58,17 @@ class Call:
             raise error or self.invalid(name)
         return items
 
+    def error(self, code, detail=None, message=None):
+        """The ``ApiError`` this call's action answers for ``code`` (reference.py decides status and message)."""
+        return reference.error(self.key, code, detail, message)
+
     def invalid(self, name):
         """The action's error for a bad ``name`` value: ENS documents Invalid%s; VPC/STS assume that form."""
-        return reference.error(self.action, f"Invalid{name}", name)
+        return self.error(f"Invalid{name}", name)
 
     def before_change(self, kind, resource_id, view):
         """Record ``view`` (the resource before this call changes it) if a stale fault is armed."""
-        seconds = self._stale_for(self.action)
+        seconds = self._stale_for(self.key)
         if seconds:
             self.state.hide_change(kind, resource_id, view, seconds)
         self.mutated = True

@@ -2,7 +2,8 @@
 
 ``RateLimit.configure(n, actions=None)``: at most ``n`` accepted requests per action in any rolling second
 (each action has its own budget, as Alibaba states its limits per API); ``actions`` restricts the limit to
-those action names (None: every action). ``n`` None or 0 turns it off. A request beyond the budget is
+those actions (None: every action), named bare (``"AssociateHaVip"``: any product's) or by reference key
+(``"vpc:AssociateHaVip"``). ``n`` None or 0 turns it off. A request beyond the budget is
 answered 400 ``Throttling.User`` and does not use budget itself, so a client that backs off gets through.
 Time comes from the emulator's clock, so tests can drive it with a manual clock.
 """
@@ -30,13 +31,15 @@ class RateLimit:
         return {"rate_limit": self.per_second,
                 "rate_limit_actions": sorted(self.actions) if self.actions else None}
 
-    def admit(self, action):
-        """True when ``action`` may run now (and count it), False when it is over the limit."""
-        if self.per_second is None or (self.actions is not None and action not in self.actions):
+    def admit(self, key):
+        """True when the action ``key`` (``"ens:AssociateHaVip"``) may run now (and count it), False when it is
+        over the limit. VPC's and ENS's actions of one name have separate budgets."""
+        limited = self.actions is None or key in self.actions or key.partition(":")[2] in self.actions
+        if self.per_second is None or not limited:
             return True
         with self._lock:
             now = self._clock()
-            accepted = self._accepted[action]
+            accepted = self._accepted[key]
             while accepted and now - accepted[0] >= WINDOW:
                 accepted.popleft()
             if len(accepted) >= self.per_second:

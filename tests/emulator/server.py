@@ -7,6 +7,7 @@ import socket
 import ssl
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
@@ -51,12 +52,35 @@ class _Handler(BaseHTTPRequestHandler):
         if response is DROP:
             self._drop()
             return
+        if getattr(response, "chunks", None) is not None:
+            self._stream(response)
+            return
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
         self.wfile.write(response.body)
+
+    def _stream(self, response):
+        """Write a faults.Streamed answer piece by piece (truncated, dripping or huge bodies), then close."""
+        self.close_connection = True
+        try:
+            self.send_response(response.status)
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            if response.length is not None:
+                self.send_header("Content-Length", str(response.length))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            for chunk in response.chunks:
+                self.wfile.write(chunk)
+                if response.gap:
+                    self.wfile.flush()
+                    time.sleep(response.gap)
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the client stopped reading: what a client with a deadline or a size cap does
+        self._drop()
 
     def _drop(self):
         """Close the connection without a byte of answer, as a lost response looks to a client."""

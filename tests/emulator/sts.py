@@ -37,19 +37,19 @@ def assume_role(call):
     arn = call.required("RoleArn")
     session = call.required("RoleSessionName")
     if not SESSION_NAME.fullmatch(session):
-        raise reference.error("AssumeRole", "InvalidParameter.RoleSessionName")
-    low, high, default = reference.LIMITS["AssumeRole"]["DurationSeconds"]
+        raise reference.error("sts:AssumeRole", "InvalidParameter.RoleSessionName")
+    low, high, default = reference.LIMITS["sts:AssumeRole"]["DurationSeconds"]
     try:
         duration = int(call.optional("DurationSeconds", default))
     except ValueError:
         duration = -1
     if not low <= duration <= high:
-        raise reference.error("AssumeRole", "InvalidParameter.DurationSeconds")
+        raise reference.error("sts:AssumeRole", "InvalidParameter.DurationSeconds")
     role = call.state.ram_roles.get(arn)
     if role is None:
-        raise reference.error("AssumeRole", "EntityNotExist.Role", arn)
+        raise reference.error("sts:AssumeRole", "EntityNotExist.Role", arn)
     if call.identity.access_key_id != role["grants"]:
-        raise reference.error("AssumeRole", "NoPermission")
+        raise reference.error("sts:AssumeRole", "NoPermission")
     entry = issue_credentials(call.state, duration)
     role_name = arn.rsplit("/", 1)[-1]
     return {

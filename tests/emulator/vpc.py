@@ -1,7 +1,7 @@
 """VPC 2016-04-28: AssociateEipAddress, UnassociateEipAddress, DescribeEipAddresses.
 
-Every error comes from ``reference.error(action, code)``: the codes of the action's reference page, or an
-assumption listed there and in REFERENCE.md.
+Every error comes from ``call.error(code)`` (``reference.error(call.key, code)``): the codes of the action's
+reference page, or an assumption listed there and in REFERENCE.md.
 """
 import ipaddress
 
@@ -20,7 +20,7 @@ USABLE_STATUS = {"EcsInstance": ("Running", "Stopped"), "HaVip": ("Available", "
 
 def fail(call, code, detail=None):
     """The error ``code`` as this call's action answers it (reference.py decides status and message)."""
-    return reference.error(call.action, code, detail)
+    return call.error(code, detail)
 
 
 def _find_eip(call):
@@ -179,7 +179,7 @@ def unassociate_eip_address(call):
 # ---- DescribeEipAddresses ----------------------------------------------------------------------
 def describe_eip_addresses(call):
     region = call.required("RegionId")
-    low, high, default = reference.LIMITS["DescribeEipAddresses"]["PageSize"]
+    low, high, default = reference.LIMITS["vpc:DescribeEipAddresses"]["PageSize"]
     number = call.integer("PageNumber", 1, 1, 10 ** 6)
     size = call.integer("PageSize", default, low, high)
     wanted = _eip_filters(call)
@@ -202,7 +202,7 @@ def _matches(value, accepted):
 
 def _eip_filters(call):
     """Field of the Describe view -> accepted values, for every filter the caller set."""
-    limits = reference.LIMITS["DescribeEipAddresses"]
+    limits = reference.LIMITS["vpc:DescribeEipAddresses"]
     filters = {
         "AllocationId": call.comma_list("AllocationId", limits["AllocationId"],
                                         error=fail(call, "InstanceIdLength.Exceed")),

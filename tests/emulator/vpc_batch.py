@@ -1,33 +1,15 @@
 """VPC 2016-04-28 AssociateEipAddressBatch: several EIPs onto one NAT gateway or secondary ENI.
 
 Each EIP moves exactly as with AssociateEipAddress (Associating, then InUse). The whole list is checked
-before any EIP changes: a request either binds every EIP or none (REFERENCE-new-actions.md, assumptions).
-Codes and messages are AssociateEipAddress's (vpc.py), whose page the batch page refers to.
+before any EIP changes: a request either binds every EIP or none (REFERENCE.md, assumptions).
+Every error is ``call.error(code)``: the table reference.py keeps for ``vpc:AssociateEipAddressBatch``, which
+is AssociateEipAddress's (the page the batch page refers to). Its "not found" code really is spelled
+``InvalidInstanId.NotFound``.
 """
-from . import errors
-from .errors import ApiError
-
-# AssociateEipAddress's codes and messages, as its reference page gives them.
-
-
-def eip_not_found():
-    return ApiError(404, "InvalidAllocationId.NotFound", "Specified allocation ID is not found.")
-
-
-def instance_not_found():
-    # The documented code really is spelled "InvalidInstanId" (seed: vpc-AssociateEipAddress.txt).
-    return ApiError(404, "InvalidInstanId.NotFound", "Specified instance does not exist.")
-
-
-def incorrect_eip_status():
-    return ApiError(400, "IncorrectEipStatus", "Current elastic IP status does not support this operation")
-
-
-def duplicated():
-    return ApiError(400, "InvalidAssociation.Duplicated", "Specified instance already is associated.")
+from . import reference
 
 BINDED_INSTANCE_TYPES = ("Nat", "NetworkInterface")
-MAX_EIPS = 50  # "at least 1 EIP and up to 50 EIPs" (SDK model / reference page)
+MAX_EIPS = reference.LIMITS["vpc:AssociateEipAddressBatch"]["InstanceIds"]  # "at least 1 EIP and up to 50 EIPs"
 
 
 def _eip_ids(call):
@@ -39,28 +21,27 @@ def _eip_ids(call):
             numbered.append((int(number), value))
     ids = [value for number, value in sorted(numbered)]
     if not ids:
-        raise errors.missing("InstanceIds")
+        raise call.error("MissingInstanceIds", "InstanceIds")
     if len(ids) > MAX_EIPS or len(set(ids)) != len(ids):
-        raise ApiError(400, "InvalidParameter", "The specified parameter is not valid.")
+        raise call.error("InvalidParameter")
     return ids
 
 
 def _target(call, region):
     instance_type = call.required("BindedInstanceType")
     if instance_type not in BINDED_INSTANCE_TYPES:
-        raise ApiError(400, "InvalidInstanceType.ValueNotSupported",
-                       "The specified value of InstanceType is not supported.")
+        raise call.error("InvalidInstanceType.ValueNotSupported")
     instance = call.state.vpc_instances.get(call.required("BindedInstanceId"))
     if instance is None or instance["InstanceType"] == "IpAddress":
-        raise instance_not_found()
+        raise call.error("InvalidInstanId.NotFound")
     if instance["InstanceType"] != instance_type:
-        raise ApiError(400, "InvalidParameter.InstanceTypeNotSupport", "The specified instance type is not support.")
+        raise call.error("InvalidParameter.InstanceTypeNotSupport")
     if instance["RegionId"] != region:
-        raise ApiError(400, "InvalidParameter.Mismatch",
-                       "Specified elastic IP address and ECS instance are not in the same region.")
+        raise call.error("InvalidParameter.Mismatch")
     if instance_type == "NetworkInterface" and instance.get("Type") == "Primary":
-        raise ApiError(400, "InvalidParameter.EniInstanceId",
-                       "Only a secondary network interface can be associated with an EIP.")
+        # The page's message is "%s": the service fills in what went wrong.
+        raise call.error("InvalidParameter.EniInstanceId",
+                         "Only a secondary network interface can be associated with an EIP.")
     return instance
 
 
@@ -71,9 +52,8 @@ def _mode(call, instance_type):
         return mode
     if instance_type == "Nat" and mode is None:
         return "NAT"
-    raise ApiError(400, "IllegalParam.Mode",
-                   "Mode must be MULTI_BINDED when BindedInstanceType is NetworkInterface "
-                   "and is not supported for Nat.")
+    raise call.error("IllegalParam.Mode", "Mode must be MULTI_BINDED when BindedInstanceType is NetworkInterface "
+                                          "and is not supported for Nat.")
 
 
 def _bound_to(call, instance_id):
@@ -86,31 +66,30 @@ def _private_ips(call, instance, count):
     if instance["InstanceType"] == "Nat":
         bound = len(_bound_to(call, instance["InstanceId"]))
         if bound + count > instance.get("MaxEips", 20):
-            raise ApiError(400, "QuotaExceeded.NumberOfEip", "Binded eip Quota exceed on this NatGw.")
+            raise call.error("QuotaExceeded.NumberOfEip")
         return [""] * count
     bound = _bound_to(call, instance["InstanceId"])
     if any(e["Mode"] != "MULTI_BINDED" for e in bound):
-        raise ApiError(400, "OperationFailed.EipBindModeConflict",
-                       "Eips can not bind Eni with NAT mode and MULTI_BINDED mode at the same time.")
+        raise call.error("OperationFailed.EipBindModeConflict")
     taken = {e["PrivateIpAddress"] for e in bound}
     ips = [instance.get("PrivateIpAddress")] + instance.get("SecondaryPrivateIps", [])
     free = [ip for ip in ips if ip and ip not in taken]
     if len(free) < count:
-        raise ApiError(400, "InvalidEip.EipQuotaExceeded", "The specified eni assigned eip is more than privateIp.")
+        raise call.error("InvalidEip.EipQuotaExceeded")
     return free[:count]
 
 
 def _check_eip(call, allocation_id, region):
     eip = call.state.eips.get(allocation_id)
     if eip is None or eip["RegionId"] != region:  # EIPs are regional, as in AssociateEipAddress
-        raise eip_not_found()
+        raise call.error("InvalidAllocationId.NotFound")
     call.state.settle_eip(eip)
     if eip["OperationLocks"]:
-        raise ApiError(400, "InvalidEIPStatus.BizDisabled", "The EIP has been locked.")
+        raise call.error("InvalidEIPStatus.BizDisabled")
     if eip["Status"] == "InUse":
-        raise duplicated()
+        raise call.error("InvalidAssociation.Duplicated")
     if eip["Status"] != "Available":
-        raise incorrect_eip_status()
+        raise call.error("IncorrectEipStatus")
     return eip
 
 

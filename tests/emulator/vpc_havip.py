@@ -5,9 +5,10 @@ A VPC HAVIP is an entry of ``state.vpc_instances`` (InstanceType ``HaVip``, the 
 binds EIPs to), wrapped in ``VpcHaVip`` so that its ``Status`` follows its members. Members move like ENS
 members (Associating -> InUse, Unassociating -> gone), but the VPC answer shows them as bare IDs with one
 ``AssociatedInstanceType`` and a ``MasterInstanceId`` (the member holding the address), no per-member status.
-Choices the pages leave open are listed in REFERENCE-new-actions.md ("Assumptions").
+Choices the pages leave open are listed in REFERENCE.md ("Assumptions"). Every error is ``call.error(code)``:
+the tables reference.py keeps for ``vpc:AssociateHaVip``, ``vpc:UnassociateHaVip``, ``vpc:DescribeHaVips``.
 """
-from .errors import ApiError
+from . import reference
 from .params import page
 from .state import SEED_TIME
 
@@ -17,8 +18,8 @@ USABLE_STATUS = {"EcsInstance": ("Running", "Stopped"), "NetworkInterface": ("Av
 BOOLEANS = {"true": True, "false": False}
 FILTER_FIELDS = {"VpcId": "VpcId", "VSwitchId": "VSwitchId", "Status": "Status", "HaVipId": "HaVipId",
                  "HaVipAddress": "IpAddress"}
-MAX_FILTERS = 5  # Filter.N: N 1..5, Filter.N.Value.M: M 1..5
-DEFAULT_LIMITS = {"InstanceOnHaVip": 2, "HaVipOnInstance": 5}
+MAX_FILTERS = reference.LIMITS["vpc:DescribeHaVips"]["Filter"]  # Filter.N: N 1..5, Filter.N.Value.M: M 1..5
+DEFAULT_LIMITS = reference.LIMITS["vpc:AssociateHaVip"]  # the seed's vpc_havip.limits may change them
 
 
 class VpcHaVip(dict):
@@ -121,24 +122,12 @@ def view_of(state, havip_id):
     return view(state, havip) if isinstance(havip, VpcHaVip) else None
 
 
-# ---- errors (the pages' codes and messages) -----------------------------------------------------
-def havip_not_found():
-    return ApiError(404, "InvalidHaVipId.NotFound", "The specified HaVip does not exist in the specified region.")
-
-
-def instance_not_found():
-    return ApiError(404, "InvalidInstanceId.NotFound", "The specified Instance does not exist in the specified region.")
-
-
-def invalid_parameter(message="The specified parameter is not valid."):
-    return ApiError(400, "InvalidParameter", message)
-
-
+# ---- lookups -------------------------------------------------------------------------------------
 def _find_havip(call):
     region = call.required("RegionId")
     havip = call.state.vpc_instances.get(call.required("HaVipId"))
     if not isinstance(havip, VpcHaVip) or havip["RegionId"] != region:
-        raise havip_not_found()
+        raise call.error("InvalidHaVipId.NotFound")
     havip.settle()
     return havip
 
@@ -146,14 +135,13 @@ def _find_havip(call):
 def _find_instance(call, instance_type, region):
     instance = call.state.vpc_instances.get(call.required("InstanceId"))
     if instance is None or instance["InstanceType"] != instance_type or instance["RegionId"] != region:
-        raise instance_not_found()
+        raise call.error("InvalidInstanceId.NotFound")
     return instance
 
 
-def _check_instance_status(instance):
+def _check_instance_status(call, instance):
     if instance["Status"] not in USABLE_STATUS[instance["InstanceType"]]:
-        raise ApiError(400, "IncorrectInstanceStatus",
-                       "ECS instance can be operated by this action only when it's status is Running or Stopped.")
+        raise call.error("IncorrectInstanceStatus")
 
 
 # ---- AssociateHaVip -----------------------------------------------------------------------------
@@ -162,17 +150,16 @@ def associate_ha_vip(call):
     instance_type = call.choice("InstanceType", INSTANCE_TYPES, "EcsInstance")
     instance = _find_instance(call, instance_type, havip["RegionId"])
     if havip.status() not in ("Available", "InUse"):
-        raise ApiError(400, "IncorrectHaVipStatus",
-                       "HaVip can be operated by this action only when it's status is Available or InUse.")
-    _check_instance_status(instance)
+        raise call.error("IncorrectHaVipStatus")
+    _check_instance_status(call, instance)
     if instance.get("VSwitchId") != havip["VSwitchId"]:
-        raise ApiError(400, "NotBelongToSameVSwitch",
-                       "The specified HaVip and ECS Instance do not belong to same VSwitch.")
+        raise call.error("NotBelongToSameVSwitch")
     members = havip["members"]
     if any(m["InstanceId"] == instance["InstanceId"] for m in members):
-        raise invalid_parameter("The specified instance is already associated with the HaVip.")
+        raise call.error("InvalidParameter", message="The specified instance is already associated with the HaVip.")
     if members and havip["AssociatedInstanceType"] != instance_type:
-        raise invalid_parameter("An HaVip cannot be associated with ECS instances and ENIs at the same time.")
+        raise call.error("InvalidParameter",
+                         message="An HaVip cannot be associated with ECS instances and ENIs at the same time.")
     _check_limits(call, havip, instance["InstanceId"])
     call.before_change("vpc_havip", havip["HaVipId"], view(call.state, havip))
     members.append({"InstanceId": instance["InstanceId"], "Status": "Associating", "until": call.deadline()})
@@ -183,12 +170,10 @@ def associate_ha_vip(call):
 def _check_limits(call, havip, instance_id):
     limits = call.state.vpc_havip_limits
     if len(havip["members"]) >= limits["InstanceOnHaVip"]:
-        raise ApiError(400, "CountLimitExceeded.HaVipOnECSInstance",
-                       "The amount of Instance associated with the specified HaVip reach its limits.")
+        raise call.error("CountLimitExceeded.HaVipOnECSInstance")
     held = sum(1 for h in havips(call.state) if any(m["InstanceId"] == instance_id for m in h.settle()["members"]))
     if held >= limits["HaVipOnInstance"]:
-        raise ApiError(400, "CountLimitExceed.HaVipOnInstance",
-                       "The amount of HaVip associated with the specified Instance reach its limits.")
+        raise call.error("CountLimitExceed.HaVipOnInstance")
 
 
 # ---- UnassociateHaVip ---------------------------------------------------------------------------
@@ -199,17 +184,15 @@ def unassociate_ha_vip(call):
     force = BOOLEANS[call.choice("Force", ("True", "False", "true", "false"), "False").lower()]
     instance = call.state.vpc_instances.get(instance_id)
     if instance is None or instance["InstanceType"] not in INSTANCE_TYPES:
-        raise instance_not_found()
+        raise call.error("InvalidInstanceId.NotFound")
     if havip.status() not in ("Available", "InUse"):
-        raise ApiError(400, "IncorrectHaVipStatus",
-                       "HaVip can be operated by this action only when it's status is InUse.")
-    _check_instance_status(instance)
+        raise call.error("IncorrectHaVipStatus")
+    _check_instance_status(call, instance)
     member = next((m for m in havip["members"] if m["InstanceId"] == instance_id), None)
     if member is None or (instance_type and instance_type != havip["AssociatedInstanceType"]):
-        raise ApiError(400, "ResourceNotAssociated", "The HaVip and ECS instance are not associated.")
+        raise call.error("ResourceNotAssociated")
     if instance_id == havip["MasterInstanceId"] and not force:
-        raise ApiError(400, "Forbidden.UnassociateMaster",
-                       "Unassociating a master instance is not allowed unless the parameter Force is True.")
+        raise call.error("Forbidden.UnassociateMaster")
     call.before_change("vpc_havip", havip["HaVipId"], view(call.state, havip))
     member.update(Status="Unassociating", until=call.deadline())
     return {}
@@ -219,7 +202,8 @@ def unassociate_ha_vip(call):
 def describe_ha_vips(call):
     region = call.required("RegionId")
     number = call.integer("PageNumber", 1, 1, 10 ** 6)
-    size = call.integer("PageSize", 10, 1, 50)
+    low, high, default = reference.LIMITS["vpc:DescribeHaVips"]["PageSize"]
+    size = call.integer("PageSize", default, low, high)
     wanted = _filters(call)
     state = call.state
     matching = []
@@ -244,18 +228,18 @@ def _filters(call):
             keys[int(parts[1])] = value
         elif len(parts) == 4 and parts[2] == "Value" and parts[1].isdigit() and parts[3].isdigit():
             if not 1 <= int(parts[3]) <= MAX_FILTERS:
-                raise invalid_parameter()
+                raise call.error("InvalidParameter")
             values.setdefault(int(parts[1]), []).append(value)
         else:
-            raise invalid_parameter()
+            raise call.error("InvalidParameter")
     wanted = {}
     for number, key in keys.items():
         if not 1 <= number <= MAX_FILTERS or key not in FILTER_FIELDS:
-            raise invalid_parameter()
+            raise call.error("InvalidParameter")
         field = FILTER_FIELDS[key]
         wanted[field] = wanted.get(field, []) + values.get(number, [])
     if set(values) - set(keys):
-        raise invalid_parameter()
+        raise call.error("InvalidParameter")
     return wanted
 
 

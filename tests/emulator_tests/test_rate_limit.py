@@ -3,6 +3,7 @@ import json
 import urllib.request
 
 import pytest
+from alibabacloud_ens20171110 import models as ens_models
 from alibabacloud_tea_openapi.exceptions import ClientException
 from alibabacloud_vpc20160428 import models as m
 from alibabacloud_vpc20160428.client import Client as VpcClient
@@ -38,7 +39,7 @@ def control(emu, path, payload):
 
 def test_n_plus_one_requests_in_a_second_get_one_throttling(emu, vpc, clock):
     emu.set_rate_limit(3)
-    for _ in range(3):
+    for attempt in range(3):
         describe(vpc)
     throttled(lambda: describe(vpc))
     codes = [c["code"] for c in emu.calls]
@@ -57,7 +58,7 @@ def test_limit_is_per_action(emu, vpc):
 
 def test_only_the_named_actions_are_limited(emu, vpc):
     emu.set_rate_limit(1, actions=["AssociateEipAddress"])
-    for _ in range(3):
+    for attempt in range(3):
         describe(vpc)
     associate(vpc, "eip-emu0203", "i-emuecs0203", "rl-3")
     throttled(lambda: associate(vpc, "eip-emu0204", "i-emuecs0204", "rl-4"))
@@ -104,7 +105,7 @@ def test_constructor_limit_survives_reset():
 
 
 def test_off_by_default(emu, vpc):
-    for _ in range(20):
+    for attempt in range(20):
         describe(vpc)
     assert not [c for c in emu.calls if c["code"]]
 
@@ -122,7 +123,7 @@ def test_parallel_burst_admits_exactly_the_limit(emu, clock):
         except ClientException as err:
             outcomes.append(err.code)
 
-    threads = [threading.Thread(target=one_request) for _ in range(10)]
+    threads = [threading.Thread(target=one_request) for thread_number in range(10)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -159,3 +160,16 @@ def test_command_line_takes_the_limit(tmp_path):
     finally:
         process.terminate()
         assert process.wait(timeout=30) == 0
+
+
+def test_vpc_and_ens_actions_of_one_name_have_their_own_budget(emu, vpc, ens, clock):
+    """VPC DescribeHaVips and ENS DescribeHaVips are two actions (keys vpc:/ens:DescribeHaVips)."""
+    emu.set_rate_limit(1, actions=["DescribeHaVips"])
+    vpc.describe_ha_vips(m.DescribeHaVipsRequest(region_id="cn-hangzhou"))
+    ens.describe_ha_vips(ens_models.DescribeHaVipsRequest())
+    throttled(lambda: vpc.describe_ha_vips(m.DescribeHaVipsRequest(region_id="cn-hangzhou")))
+    emu.set_rate_limit(1, actions=["ens:DescribeHaVips"])  # a key limits that product's action only
+    vpc.describe_ha_vips(m.DescribeHaVipsRequest(region_id="cn-hangzhou"))
+    vpc.describe_ha_vips(m.DescribeHaVipsRequest(region_id="cn-hangzhou"))
+    ens.describe_ha_vips(ens_models.DescribeHaVipsRequest())
+    throttled(lambda: ens.describe_ha_vips(ens_models.DescribeHaVipsRequest()))

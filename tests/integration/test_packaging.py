@@ -21,8 +21,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 # Development-only content that must never reach Galaxy / Automation Hub.
-MUST_NOT_SHIP = ("tests/", "bench/", "scripts/", ".ci/", ".venv/", "demo/.state/", "Makefile",
-                 "requirements-test.txt", "changelogs/.plugin-cache.yaml", ".gitignore")
+MUST_NOT_SHIP = ("tests/", "bench/", "scripts/", ".ci/", ".venv/", ".venv-min/", ".ansible/", "demo/.state/",
+                 "Makefile", "requirements-test.txt", "requirements-demo.txt", "requirements-min.txt",
+                 "changelogs/.plugin-cache.yaml", ".gitignore")
 # What users and ansible-builder need from the tarball.
 MUST_SHIP = ("plugins/modules/eip_association.py", "plugins/modules/havip_association.py",
              "plugins/module_utils/_base.py", "plugins/module_utils/_client.py",
@@ -101,3 +102,15 @@ def test_installed_copy_runs_the_demo_against_the_emulator(installed, ansible, e
     assert second.rc == 0, second.stdout + second.stderr
     assert not [r for r in second.results if r["status"] in ("changed", "failed")]
     assert len(emulator.mutating_calls("AssociateEipAddress")) == 1
+
+
+def test_ansible_builder_finds_the_collections_requirements(installed):
+    """What ansible-builder adds to an execution environment for this collection, read from the installed copy
+    as an image build reads it (meta/execution-environment.yml, then the files it names)."""
+    proc = run([BIN / "ansible-builder", "introspect", "--sanitize", installed])
+    data = yaml.safe_load(proc.stdout.split("---", 1)[1])
+    wanted = [line.split("#")[0].strip() for line in (REPO_ROOT / "requirements.txt").read_text(encoding="utf-8")
+              .splitlines() if line.split("#")[0].strip()]
+    assert [line.split("#")[0].strip() for line in data["python"]] == wanted
+    assert all(line.endswith("# from collection alicloud.network") for line in data["python"])
+    assert data["system"] == []

@@ -9,6 +9,7 @@ import test_reliability_concurrency as concurrency
 import test_reliability_faults as faults
 import test_reliability_secrets as secrets
 import test_reliability_tls_credentials as tls_credentials
+import test_reliability_transport as transport
 
 HERE = Path(__file__).resolve().parent
 DOC = HERE.parents[1] / "docs" / "reliability.md"
@@ -35,6 +36,8 @@ def test_figures_table_matches_the_tests():
         "secret-leak scenarios at -vvvv": secrets.LEAK_SCENARIOS,
         "TLS cases": tls_credentials.TLS_CASES,
         "credential failures": tls_credentials.CREDENTIAL_FAILURES,
+        "wire fault kinds (issue 17)": len(transport.WIRE_FAULT_KINDS),
+        "transport and option cases (issue 17)": transport.TRANSPORT_CASES,
         "leaks found": 0,  # test_reliability_secrets fails on any leak
         "known open bugs (strict xfail)": open_bugs(),
     }

@@ -11,6 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 
+EMPTY_EIPS = {"EipAddresses": {"EipAddress": []}, "HaVips": [], "TotalCount": 0}  # both Describe shapes
+
+
 class StubServer:
     """Answers each request with the next scripted reply; records every request it receives.
 
@@ -20,7 +23,8 @@ class StubServer:
 
     def __init__(self):
         self.replies = []
-        self.default = {"status": 200, "body": {"RequestId": "req-default"}}
+        # Shaped like a DescribeEipAddresses answer: the client refuses a Describe answer without its fields.
+        self.default = {"status": 200, "body": {"RequestId": "req-default", **EMPTY_EIPS}}
         self.requests = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())

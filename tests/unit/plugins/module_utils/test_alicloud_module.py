@@ -9,12 +9,10 @@ import yaml
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.alicloud.network.plugins.doc_fragments.alicloud import ModuleDocFragment
-from ansible_collections.alicloud.network.plugins.module_utils._base import (
-    SHARED_ARGUMENT_SPEC,
-    AlicloudModule,
-    id_problem,
-)
+from ansible_collections.alicloud.network.plugins.module_utils._base import SHARED_ARGUMENT_SPEC, AlicloudModule
+from ansible_collections.alicloud.network.plugins.module_utils._validation import id_problem
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
+from module_utils_doubles import EMPTY_EIPS
 
 SECRET = "env-secret-do-not-leak"
 
@@ -88,7 +86,7 @@ def test_ens_needs_no_region(env, monkeypatch, build):
 
 
 def test_vpc_call_adds_region_and_client_token_and_records_request_id(env, stub, build):
-    stub.script({"status": 200, "body": {"RequestId": "req-assoc"}}, {"status": 200, "body": {"RequestId": "req-d"}})
+    stub.script({"status": 200, "body": {"RequestId": "req-assoc"}}, {"status": 200, "body": {"RequestId": "req-d", **EMPTY_EIPS}})
     m = build()
     assert m.call("AssociateEipAddress", {"AllocationId": "eip-1"}, mutating=True) == {"RequestId": "req-assoc"}
     m.call("DescribeEipAddresses", {"AllocationId": "eip-1"})

@@ -16,7 +16,7 @@ def no_sleeping(monkeypatch):
 
 
 def _instant_wait_until(read, done, timeout, what):
-    for _ in range(20):
+    for attempt in range(20):  # bounded: a wait that never ends is a failed test
         resource = read()
         if done(resource):
             return resource
@@ -36,26 +36,26 @@ class Light(AssociationTask):
     def read(self):
         return self.reads.pop(0) if len(self.reads) > 1 else self.reads[0]
 
-    def plan(self, light):
+    def plan(self, light, /):
         wanted = self.params["owner"]
         if light["owner"] == wanted:
             return []
         return [Change("Bind", {"Owner": wanted}, lambda r: r["owner"] == wanted and r["status"] == "On",
                        "light to be on for %s" % wanted, subject=wanted)]
 
-    def predict(self, light, changes, settled=True):
+    def predict(self, light, /, changes, settled=True):
         return dict(light, owner=self.params["owner"], status="On" if settled else "Moving")
 
-    def view(self, light):
+    def view(self, light, /):
         return dict(light)
 
-    def diff_view(self, light):
+    def diff_view(self, light, /):
         return dict(owner=light["owner"])
 
-    def is_settled(self, light):
+    def is_settled(self, light, /):
         return light["status"] != "Moving"
 
-    def describe_state(self, light):
+    def describe_state(self, light, /):
         return "%s, owner %s" % (light["status"] if light else "?", light["owner"] if light else "?")
 
     def describe_subject(self):
@@ -133,7 +133,7 @@ def test_busy_answer_reads_again_and_tries_again():
 
 def test_a_lost_answer_whose_change_holds_counts_as_this_tasks_change():
     def api(action, params):
-        raise ApiError(action, "ConnectionError", "dropped")   # no HTTP status: the outcome is unknown
+        raise ApiError(action, "ConnectionError", "dropped after sending", outcome_unknown=True)
     module = FakeModule({"owner": "me", "wait": True, "wait_timeout": 30}, api)
     end = run(Light(module, [dict(OFF), dict(ON)]))
     assert (end.failed, end.result["changed"]) == (False, True)

@@ -186,8 +186,8 @@ def test_assume_role_uses_the_base_credentials(stub, tmp_path):
 def test_ini_ram_role_arn_profile_assumes_the_role(stub, tmp_path):
     write_ini(tmp_path, "[default]\ntype = ram_role_arn\naccess_key_id = k\naccess_key_secret = s\n"
                         "role_arn = acs:ram::1:role/r\nrole_session_name = mine\n")
-    stub.script({"status": 200, "body": {"Credentials": {"AccessKeyId": "STS.x", "AccessKeySecret": "y",
-                                                         "SecurityToken": "z"}}})
+    stub.script({"status": 200, "body": {"RequestId": "req-sts", "Credentials": {
+        "AccessKeyId": "STS.x", "AccessKeySecret": "y", "SecurityToken": "z"}}})
     creds = resolve({}, {"ALIBABA_CLOUD_STS_ENDPOINT": stub.url}, tmp_path)
     assert creds.access_key_id == "STS.x"
     assert stub.requests[0]["query"]["RoleSessionName"] == "mine"

@@ -42,3 +42,11 @@ def test_no_code_has_two_kinds():
 
 def test_the_client_retries_exactly_the_retry_codes():
     assert set(_client.RETRY_CODES) == set(_errors.RETRY_CODES)
+
+
+def test_every_documented_code_of_every_action_called_is_classified_explicitly():
+    """The emulator's reference tables (tests/emulator/reference.py) list what the API reference pages document;
+    each code needs its own entry, so a new page code is a decision, not a silent default."""
+    from emulator import reference
+    missing = sorted({code for action, code in reference.documented_codes() if code not in _errors.CLASSES})
+    assert missing == []
