@@ -240,8 +240,6 @@ FAIL_CODES = {
     # VPC HAVIP actions (AssociateHaVip / UnassociateHaVip / DescribeHaVips)
     "InvalidHaVipId.NotFound": "check havip_id and region: no VPC HAVIP {havip_id} is visible there to these "
                                "credentials.",
-    "InvalidInstanceId.NotFound": "check instance_id {instance_id}, instance_type and region; an ENI needs "
-                                  "instance_type: NetworkInterface.",
     "NotBelongToSameVSwitch": "{instance_id} must be on the HAVIP's vSwitch {vswitch_id}; pick an instance there "
                               "or a HAVIP on the instance's vSwitch.",
     "CountLimitExceeded.HaVipOnECSInstance": "the HAVIP already has as many instances as allowed (two ECS "
@@ -258,8 +256,6 @@ FAIL_CODES = {
     "IncorrectEipIpStatus": "the EIP's IP status does not allow this change; check the EIP in the ENS console.",
     "InvalidUnAssociation.UnAssociateStandbyEipFist": "the instance still has a standby EIP; unbind the standby "
                                                       "EIP first (state: absent with its allocation_id).",
-    "InvalidParameter.InstanceId": "{instance_id} is on another ENS node than the EIP, or already holds an EIP of "
-                                   "that kind (main, or standby with standby: true); unbind that one first.",
 }
 
 # Code families documented as patterns (ENS: "Invalid%s", "Missing%s", "InvalidParameter.%s"): the first part
@@ -283,6 +279,16 @@ BY_ACTION = {
     ("AssociateHaVip", "InvalidParameter"): ErrorClass(
         ALREADY, "the instance may already be a member, or ECS instances and ENIs were mixed; check the HAVIP's "
                  "members"),
+    # The same codes as elsewhere (same kind), with the hint that fits these actions.
+    ("AssociateHaVip", "InvalidInstanceId.NotFound"): ErrorClass(
+        FAIL, "check instance_id {instance_id}, instance_type and region; an ENI needs instance_type: "
+              "NetworkInterface."),
+    ("UnassociateHaVip", "InvalidInstanceId.NotFound"): ErrorClass(
+        FAIL, "the member {instance_id} was not found in the region (released meanwhile?); check the HAVIP in the "
+              "console."),
+    ("AssociateEnsEipAddress", "InvalidParameter.InstanceId"): ErrorClass(
+        FAIL, "{instance_id} is on another ENS node than the EIP, or already holds an EIP of that kind (main, or "
+              "standby with standby: true); unbind that one first."),
 }
 
 UNKNOWN = ErrorClass(FAIL)

@@ -71,3 +71,12 @@ def test_an_action_may_use_a_code_in_its_own_sense():
     assert _errors.classify("InvalidParameter", "AssociateEipAddress").kind == _errors.FAIL
     assert _errors.classify("InvalidParameter").kind == _errors.FAIL
     assert "member" in _errors.hint("InvalidParameter", "AssociateHaVip")
+
+
+def test_codes_shared_with_other_actions_keep_one_kind_and_get_the_fitting_hint():
+    for action in ("AssociateHaVip", "UnassociateHaVip", "UnassociateEipAddress"):
+        assert _errors.classify("InvalidInstanceId.NotFound", action).kind == _errors.FAIL
+    assert "NetworkInterface" in _errors.hint("InvalidInstanceId.NotFound", "AssociateHaVip", instance_id="i-1")
+    assert "ENS node" in _errors.hint("InvalidParameter.InstanceId", "AssociateEnsEipAddress", instance_id="i-1")
+    assert _errors.hint("InvalidParameter.InstanceId", "AssociateHaVip", instance_id="i-1") == \
+        "check the instance ID i-1"
