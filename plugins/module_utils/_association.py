@@ -202,7 +202,7 @@ class AssociationTask:
         A busy resource, another actor or an answer lost on the network all look like errors. Read the truth,
         let a change in progress settle, and only then decide whether to try again or give up.
         """
-        kind = _errors.classify(err.code).kind
+        kind = _errors.classify(err.code, err.action).kind
         own_call_may_have_acted = err.outcome_unknown or err.code in OWN_CALL_PENDING
         if not (own_call_may_have_acted or kind in (_errors.BUSY, _errors.ALREADY)):
             self.fail_api(err, change)
@@ -234,8 +234,8 @@ class AssociationTask:
         """Fail on an API error: its code, message and request id, and the hint of the classification."""
         context = dict(instance_id=change.subject if change else None)
         context.update(self.hint_context(change))
-        self.fail(self.module.api_error_message(err, err.action, hint or _errors.hint(err.code, **context)),
-                  error=err.to_dict())
+        hint = hint or _errors.hint(err.code, err.action, **context)
+        self.fail(self.module.api_error_message(err, err.action, hint), error=err.to_dict())
 
 
 # Codes that answer a resend of this task's own call while the first one is still being processed: the call

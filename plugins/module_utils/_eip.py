@@ -197,3 +197,20 @@ def _is_ip(value):
     except ValueError:
         return False
     return True
+
+
+# ---- eip_association options that belong to another service ------------------------------------------------------
+
+# Options and instance types only service=ens takes (module_utils/_ens_eip.py).
+ENS_ONLY_OPTIONS = ("standby",)
+ENS_ONLY_TYPES = ("EnsInstance", "NatSlbInstance")
+
+
+def service_problems(params):
+    """Messages for options of eip_association that service=vpc cannot take; empty when none is set."""
+    problems = ["%s does not apply to service=vpc" % option for option in ENS_ONLY_OPTIONS
+                if params.get(option) is not None]
+    if params.get("instance_type") in ENS_ONLY_TYPES:
+        problems.append("instance_type %s is not accepted with service=vpc (it is an ENS type; set service: ens)"
+                        % params["instance_type"])
+    return problems
