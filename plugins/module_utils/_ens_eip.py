@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from ansible_collections.alicloud.network.plugins.module_utils import _eip
 from ansible_collections.alicloud.network.plugins.module_utils._association import AssociationTask, Change
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
 from ansible_collections.alicloud.network.plugins.module_utils._paging import batches, read_all_pages
@@ -115,6 +116,15 @@ def association_view(eip):
                 instance_type=(eip.get("InstanceType") or None) if bound else None,
                 private_ip_address=None, mode=None, status=eip.get("Status"), region_id=eip.get("EnsRegionId"),
                 standby=is_standby(eip) if bound else None)
+
+
+def eip_view(eip):
+    """The ENS EIP as eip_info returns it: the keys of a VPC EIP's entry, with its ENS association and locks."""
+    view = _eip.eip_view(eip)
+    association = association_view(eip)
+    view.update(association=association, private_ip_address=None, mode=None, lock_reasons=lock_reasons(eip),
+                instance_id=association["instance_id"], instance_type=association["instance_type"])
+    return view
 
 
 def diff_view(eip):

@@ -15,7 +15,7 @@ membership logic serves both. The VPC answer differs in three ways this module a
 from __future__ import annotations
 
 from ansible_collections.alicloud.network.plugins.module_utils import _havip
-from ansible_collections.alicloud.network.plugins.module_utils._paging import read_all_pages
+from ansible_collections.alicloud.network.plugins.module_utils._paging import batches, read_all_pages
 
 # DescribeHaVips statuses (the SDK model), plus Associating / Unassociating (the Associate/Unassociate pages).
 TRANSIENT = _havip.TRANSIENT
@@ -68,6 +68,26 @@ def list_havips(call, filters=None):
     HaVipAddress; at most 5 values each), every page read, normalized."""
     params = filter_params(filters or {})
     return [normalized(h) for h in read_all_pages(call, "DescribeHaVips", params, _raw_havips_of, PAGE_SIZE)]
+
+
+def describe_filters(ip_address=None, vswitch_id=None, status=None):
+    """The DescribeHaVips filters ({key: [values]}) for havip_info's options (the ones given)."""
+    filters = dict(HaVipAddress=ip_address, VSwitchId=vswitch_id, Status=status)
+    return dict((key, [value]) for key, value in filters.items() if value is not None)
+
+
+def read_havips(call, havip_ids=None, filters=None):
+    """Every HAVIP matching `filters` and, when given, one of `havip_ids`, in the order of `havip_ids`.
+
+    A filter takes up to 5 values, so the IDs go 5 to a listing; an ID that does not exist is simply absent.
+    """
+    filters = dict(filters or {})
+    if havip_ids is None:
+        return list_havips(call, filters)
+    found = {}
+    for batch in batches(havip_ids, MAX_FILTER_VALUES):
+        found.update((h["HaVipId"], h) for h in list_havips(call, dict(filters, HaVipId=batch)))
+    return [found[i] for i in dict.fromkeys(havip_ids) if i in found]
 
 
 # ---- the shapes modules return ----------------------------------------------------------------------------------
