@@ -60,6 +60,7 @@ class AssociationTask:
         self.params = module.params
         self.before = None              # the settled resource the task started from
         self.last_seen = None           # the last resource read, for messages and hints
+        self.planned_on = None          # the resource the change being made was planned on
         self.changed = False            # a call of this task acted, or may have (its answer was lost)
 
     # ---- what a subclass supplies -----------------------------------------------------------------------------
@@ -131,6 +132,7 @@ class AssociationTask:
                 # change a moment, then try again (within the budget, which after_refusal checks).
                 time.sleep(min(pause, self.module.remaining()))
                 pause = min(pause * 2, PAUSE_MAX)
+            self.planned_on = resource
             try:
                 self.module.call(change.action, change.params, mutating=True)
             except ApiError as err:
@@ -200,7 +202,7 @@ class AssociationTask:
         A busy resource, another actor or an answer lost on the network all look like errors. Read the truth,
         let a change in progress settle, and only then decide whether to try again or give up.
         """
-        kind = _errors.classify(err.code).kind
+        kind = _errors.classify(err.code, err.action).kind
         own_call_may_have_acted = err.outcome_unknown or err.code in OWN_CALL_PENDING
         if not (own_call_may_have_acted or kind in (_errors.BUSY, _errors.ALREADY)):
             self.fail_api(err, change)
@@ -232,8 +234,8 @@ class AssociationTask:
         """Fail on an API error: its code, message and request id, and the hint of the classification."""
         context = dict(instance_id=change.subject if change else None)
         context.update(self.hint_context(change))
-        self.fail(self.module.api_error_message(err, err.action, hint or _errors.hint(err.code, **context)),
-                  error=err.to_dict())
+        hint = hint or _errors.hint(err.code, err.action, **context)
+        self.fail(self.module.api_error_message(err, err.action, hint), error=err.to_dict())
 
 
 # Codes that answer a resend of this task's own call while the first one is still being processed: the call

@@ -75,7 +75,10 @@ class AlicloudModule:
         # One wait_timeout budget for the whole task of a module that waits: every wait, every "busy, try again"
         # and every retry of a call draws on it (None: calls are bounded by max_retry_time alone).
         self._deadline = time.monotonic() + self.params["wait_timeout"] if waits else None
-        self.product = product
+        # The product (endpoint, API version, RegionId, ClientToken) is fixed here, before anything is resolved. A
+        # module whose `service` option chooses the API passes a callable of the params, e.g.
+        # product=lambda params: params["service"].
+        self.product = product(self.params) if callable(product) else product
         self.request_ids = []
         self._client = None
         # Validate what can be checked locally before any request goes out.

@@ -52,25 +52,27 @@ def read_eips(call, allocation_ids=None, ip_addresses=None, filters=None):
     return found
 
 
-def read_eips_matching(call, allocation_ids=None, ip_addresses=None, filters=None):
+def read_eips_matching(call, allocation_ids=None, ip_addresses=None, filters=None, read=None):
     """Every EIP matching all the filters given: IDs, addresses and further DescribeEipAddresses parameters.
 
     Like read_eips, but IDs and addresses may be combined (the API takes up to 50 of each in one call, and ANDs
     them). The longer list is split into batches of 50; the other travels with each batch when it fits in one
     call, and is otherwise applied to what the batches return, which are already narrowed by the server.
+    `read` is the reader with read_eips' signature (the ENS one for ENS EIPs, whose API takes the same filters).
     """
+    read = read or read_eips
     filters = dict(filters or {})
     if allocation_ids is None or ip_addresses is None:
-        return read_eips(call, allocation_ids=allocation_ids, ip_addresses=ip_addresses, filters=filters)
+        return read(call, allocation_ids=allocation_ids, ip_addresses=ip_addresses, filters=filters)
     ids, addresses = _unique(allocation_ids), _unique(ip_addresses)
     if not ids or not addresses:
         return []   # an empty list matches nothing (read_eips makes no call for it either)
     if len(addresses) <= MAX_VALUES_PER_CALL:
-        return read_eips(call, allocation_ids=ids, filters=dict(filters, EipAddress=",".join(addresses)))
+        return read(call, allocation_ids=ids, filters=dict(filters, EipAddress=",".join(addresses)))
     if len(ids) <= MAX_VALUES_PER_CALL:
-        return read_eips(call, ip_addresses=addresses, filters=dict(filters, AllocationId=",".join(ids)))
+        return read(call, ip_addresses=addresses, filters=dict(filters, AllocationId=",".join(ids)))
     wanted = set(addresses)
-    return [eip for eip in read_eips(call, allocation_ids=ids, filters=filters) if eip.get("IpAddress") in wanted]
+    return [eip for eip in read(call, allocation_ids=ids, filters=filters) if eip.get("IpAddress") in wanted]
 
 
 def describe_filters(status=None, associated_instance_id=None, associated_instance_type=None):
@@ -351,3 +353,20 @@ def is_ip(value, version=None):
     except ValueError:
         return False
     return version is None or address.version == version
+
+
+# ---- eip_association options that belong to another service ------------------------------------------------------
+
+# Options and instance types only service=ens takes (module_utils/_ens_eip.py).
+ENS_ONLY_OPTIONS = ("standby",)
+ENS_ONLY_TYPES = ("EnsInstance", "NatSlbInstance")
+
+
+def service_problems(params):
+    """Messages for options of eip_association that service=vpc cannot take; empty when none is set."""
+    problems = ["%s does not apply to service=vpc" % option for option in ENS_ONLY_OPTIONS
+                if params.get(option) is not None]
+    if params.get("instance_type") in ENS_ONLY_TYPES:
+        problems.append("instance_type %s is not accepted with service=vpc (it is an ENS type; set service: ens)"
+                        % params["instance_type"])
+    return problems

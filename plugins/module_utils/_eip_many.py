@@ -122,7 +122,7 @@ def _item_problems(item):
         problems.append("instance_id is required when state is present")
     if item["instance_type"] == "IpAddress" and not item["vpc_id"]:
         problems.append("vpc_id is required with instance_type IpAddress")
-    return problems + _eip.input_problems(item)
+    return problems + _eip.service_problems(item) + _eip.input_problems(item)
 
 
 def duplicates(items):

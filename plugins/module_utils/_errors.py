@@ -86,6 +86,8 @@ BUSY_CODES = {
     "InvalidVip.Status": "the HAVIP must be Available or InUse to change its associations; it is {havip_status}.",
     "IncorrectInstanceAssociationStatus": "the association of {instance_id} kept changing past wait_timeout; "
                                           "run again once it has settled",
+    # VPC UnassociateHaVip: the service could not take its internal lock, another change holds it
+    "OperationFailed.DistibuteLock": CHANGE_BUSY,
 }
 
 ALREADY_CODES = {
@@ -95,6 +97,8 @@ ALREADY_CODES = {
     "InstanceAlreadyAssociated": "{instance_id} is already bound to another HAVIP; unbind it there first.",
     # UnassociateHaVip: the instance is not associated (any more): what was asked holds.
     "InstanceNotAssociated": "{instance_id} is not associated with HAVIP {havip_id}",
+    # VPC UnassociateHaVip: the same, in the VPC's words
+    "ResourceNotAssociated": "{instance_id} is not associated with HAVIP {havip_id}",
 }
 
 FAIL_CODES = {
@@ -141,7 +145,9 @@ FAIL_CODES = {
     "InstanceType.NotSupport": SAME_TYPE,
     "INSTANCE_TYPE_NOT_SUPPORT": SAME_TYPE,
     "BindInstance.NotSupported": "this kind of instance cannot take an EIP here; check instance_type",
-    "InvalidParameter": "a parameter was rejected; check private_ip_address, mode and vpc_id",
+    "InvalidParameter": "a parameter was rejected; check private_ip_address, mode and vpc_id (an EIP), or "
+                        "whether the instance is already a member and ECS instances and ENIs are mixed (a VPC "
+                        "HAVIP)",
     "InvalidParameter.EniInstanceId": "only a secondary network interface can take an EIP; check instance_id",
     "IllegalParam.Mode": "mode is not valid for this network interface",
     "Mode.Conflict": "the network interface already has EIPs in another mode; use the same mode",
@@ -231,6 +237,25 @@ FAIL_CODES = {
     "MissingInstanceId": MODULE_BUG,
     "SystemError": "the service failed to handle the call; run again, and contact Alibaba Cloud support with the "
                    "request id if it persists.",
+    # VPC HAVIP actions (AssociateHaVip / UnassociateHaVip / DescribeHaVips)
+    "InvalidHaVipId.NotFound": "check havip_id and region: no VPC HAVIP {havip_id} is visible there to these "
+                               "credentials.",
+    "NotBelongToSameVSwitch": "{instance_id} must be on the HAVIP's vSwitch {vswitch_id}; pick an instance there "
+                              "or a HAVIP on the instance's vSwitch.",
+    "CountLimitExceeded.HaVipOnECSInstance": "the HAVIP already has as many instances as allowed (two ECS "
+                                             "instances); unbind one first (exclusive: true unbinds the ones you "
+                                             "do not list).",
+    "Forbidden.UnassociateMaster": "{instance_id} is the HAVIP's master (it holds the address); set force: true "
+                                   "to unbind it anyway (the address moves to another member, if any).",
+    "Forbidden.HaVip": "the credentials may not operate on this HAVIP; check the RAM policy (vpc:*HaVip*).",
+    # ENS EIP actions (AssociateEnsEipAddress / UnAssociateEnsEipAddress / DescribeEnsEipAddresses)
+    "EipNotFound": "check allocation_id: no ENS EIP with this ID is visible to these credentials.",
+    "RegionAccessDenied": "the credentials may not operate on resources of this ENS node; check the RAM policy.",
+    "ens.interface.error": "the service failed to handle the call; run again, and contact Alibaba Cloud support "
+                           "with the request id if it persists.",
+    "IncorrectEipIpStatus": "the EIP's IP status does not allow this change; check the EIP in the ENS console.",
+    "InvalidUnAssociation.UnAssociateStandbyEipFist": "the instance still has a standby EIP; unbind the standby "
+                                                      "EIP first (state: absent with its allocation_id).",
 }
 
 # Code families documented as patterns (ENS: "Invalid%s", "Missing%s", "InvalidParameter.%s"): the first part
@@ -247,14 +272,33 @@ CLASSES = {}
 for _kind, _codes in ((RETRY, RETRY_CODES), (BUSY, BUSY_CODES), (ALREADY, ALREADY_CODES), (FAIL, FAIL_CODES)):
     CLASSES.update(_table(_kind, _codes))
 
+# (action, code) -> ErrorClass, where one action answers a code in another sense than the tables above.
+BY_ACTION = {
+    # VPC AssociateHaVip answers the generic InvalidParameter when the instance is already a member (its page names
+    # no code for that): read again, and report ok when the member is there; fail with the API's answer when not.
+    ("AssociateHaVip", "InvalidParameter"): ErrorClass(
+        ALREADY, "the instance may already be a member, or ECS instances and ENIs were mixed; check the HAVIP's "
+                 "members"),
+    # The same codes as elsewhere (same kind), with the hint that fits these actions.
+    ("AssociateHaVip", "InvalidInstanceId.NotFound"): ErrorClass(
+        FAIL, "check instance_id {instance_id}, instance_type and region; an ENI needs instance_type: "
+              "NetworkInterface."),
+    ("UnassociateHaVip", "InvalidInstanceId.NotFound"): ErrorClass(
+        FAIL, "the member {instance_id} was not found in the region (released meanwhile?); check the HAVIP in the "
+              "console."),
+    ("AssociateEnsEipAddress", "InvalidParameter.InstanceId"): ErrorClass(
+        FAIL, "{instance_id} is on another ENS node than the EIP, or already holds an EIP of that kind (main, or "
+              "standby with standby: true); unbind that one first."),
+}
+
 UNKNOWN = ErrorClass(FAIL)
 
 
-def classify(code):
-    """The ErrorClass of `code`. Every action the collection calls uses a code in the same sense, so the code
-    alone decides; when an action documents one otherwise, key that case by action here."""
+def classify(code, action=None):
+    """The ErrorClass of `code` (as `action` answered it). The code alone decides, except for the few cases an
+    action uses in its own sense (BY_ACTION)."""
     code = code or ""
-    found = CLASSES.get(code)
+    found = BY_ACTION.get((action, code)) or CLASSES.get(code)
     if found:
         return found
     for prefix in sorted(FAMILIES, key=len, reverse=True):
@@ -263,9 +307,10 @@ def classify(code):
     return UNKNOWN
 
 
-def hint(code, **context):
-    """The hint for `code`, its placeholders filled from `context`; one that is not known stays as written."""
-    template = classify(code).hint
+def hint(code, action=None, **context):
+    """The hint for `code` (as `action` answered it), its placeholders filled from `context`; one that is not known
+    stays as written."""
+    template = classify(code, action).hint
     if not template:
         return None
     return template.format_map(_KeepUnknown((k, v) for k, v in context.items() if v is not None))

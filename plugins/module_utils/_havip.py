@@ -4,6 +4,8 @@
 """What the collection knows about Edge Node Service (ENS) HAVIPs: statuses, reads and the shapes modules return.
 
 Used by havip_association (the association engine) and havip_info, so both read and show a HAVIP the same way.
+The VPC HAVIP API (module_utils/_vpc_havip.py) is read into the same internal shape, so the membership logic of
+havip_association serves both; ENS_HAVIPS / _vpc_havip.VPC_HAVIPS are the two services' descriptions.
 """
 
 from __future__ import annotations
@@ -152,3 +154,69 @@ def havip_view(havip):
         associated_instances=[dict(instance_id=m.get("InstanceId"), instance_type=m.get("InstanceType"),
                                    status=m.get("Status")) for m in member_list(havip)],
     )
+
+
+# ---- the service, as havip_association uses it ------------------------------------------------------------------
+
+class HaVipService:
+    """What havip_association needs to know about one HAVIP API. The internal shape of a HAVIP is the ENS
+    DescribeHaVips item: AssociatedInstances is a list of {InstanceId, InstanceType, Status}."""
+
+    name = None
+    product = None
+    instance_types = ()
+    default_instance_type = None
+    # Options that mean nothing for this service: set (true), they fail the task before any call.
+    options_not_applying = ()
+
+    def read(self, call, havip_id):
+        """The HAVIP in the internal shape, or None when it does not exist."""
+        raise NotImplementedError
+
+    def not_found(self, havip_id):
+        raise NotImplementedError
+
+    def associate_params(self, havip_id, instance_id, instance_type):
+        return dict(HaVipId=havip_id, InstanceId=instance_id, InstanceType=instance_type)
+
+    def unassociate_params(self, havip, instance_id, force):
+        return dict(HaVipId=havip["HaVipId"], InstanceId=instance_id)
+
+    def membership_problem(self, members):
+        """A message when the HAVIP cannot hold `members` ({instance_id: instance_type}) at once, else None."""
+        return None
+
+    def removal_problem(self, havip, instance_id, force):
+        """A message when `instance_id` cannot be unbound as the options stand, else None."""
+        return None
+
+    def view(self, havip):
+        return havip_view(havip)
+
+    def describe_state(self, havip):
+        return describe_state(havip)
+
+
+class EnsHaVips(HaVipService):
+    """ENS 2017-11-10 AssociateHaVip / UnassociateHaVip / DescribeHaVips: one global endpoint, no RegionId, no
+    ClientToken; every member listed with its own type and status."""
+
+    name = product = "ens"
+    instance_types = ("EnsInstance", "NetworkInterface")
+    default_instance_type = "EnsInstance"
+    options_not_applying = ("force",)
+
+    def read(self, call, havip_id):
+        try:
+            return read_havip(call, havip_id)
+        except ApiError as err:
+            if err.code == "HaVipNotFound":
+                return None
+            raise
+
+    def not_found(self, havip_id):
+        return ("HaVipNotFound: HAVIP %s does not exist. Hint: check havip_id: no ENS HAVIP %s is visible to these "
+                "credentials." % (havip_id, havip_id))
+
+
+ENS_HAVIPS = EnsHaVips()

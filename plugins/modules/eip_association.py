@@ -22,6 +22,11 @@ description:
     real state instead of failing when that state is the one requested. All of this is bounded by O(wait_timeout).
   - Uses the VPC API (C(AssociateEipAddress), C(UnassociateEipAddress), C(DescribeEipAddresses)) directly over
     HTTPS; the Alibaba Cloud SDK is not needed.
+  - With O(service=ens), does the same for an Edge Node Service (ENS) EIP and an ENS instance, ENS SLB, ENS NAT
+    gateway or ENI, through the ENS API (C(AssociateEnsEipAddress), C(UnAssociateEnsEipAddress),
+    C(DescribeEnsEipAddresses); one global endpoint, O(region) not needed). C(UnAssociateEnsEipAddress) names no
+    instance, so with O(state=absent) and O(instance_id) the module reads the EIP first and unbinds it only when
+    it is bound to that instance.
   - Many associations in one task, far faster than a loop, with O(associations) (a list of associations) or
     O(allocation_ids) (a set of EIPs on one NAT gateway or network interface). Every item is checked before any
     call; the EIPs are read 50 per C(DescribeEipAddresses) call; the calls run in parallel (O(parallelism)),
@@ -55,18 +60,23 @@ options:
   instance_type:
     description:
       - The kind of instance named by O(instance_id). The module never guesses it from the ID.
-      - V(EcsInstance) an ECS instance in a VPC; V(SlbInstance) a CLB instance in a VPC; V(Nat) a NAT gateway;
-        V(NetworkInterface) a secondary elastic network interface; V(HaVip) a VPC HAVIP; V(IpAddress) an IP address
-        in a VPC that has an IPv4 gateway (needs O(vpc_id)).
+      - With O(service=vpc), V(EcsInstance) an ECS instance in a VPC; V(SlbInstance) a CLB instance in a VPC;
+        V(Nat) a NAT gateway; V(NetworkInterface) a secondary elastic network interface; V(HaVip) a VPC HAVIP;
+        V(IpAddress) an IP address in a VPC that has an IPv4 gateway (needs O(vpc_id)).
+      - With O(service=ens), V(EnsInstance) an ENS instance; V(SlbInstance) an ENS SLB instance; V(NatSlbInstance)
+        an ENS SLB instance that takes several EIPs; V(Nat) an ENS NAT gateway; V(NetworkInterface) an ENI.
+      - When omitted, V(EcsInstance) with O(service=vpc) and V(EnsInstance) with O(service=ens). A type the service
+        does not take fails the task before any call.
       - With O(state=absent) it is not used; the module disassociates using the type the EIP reports.
       - With O(allocation_ids), V(Nat) or V(NetworkInterface). With O(associations), the type of the items that
         do not give their own.
     type: str
-    default: EcsInstance
-    choices: [EcsInstance, SlbInstance, Nat, NetworkInterface, HaVip, IpAddress]
+    choices: [EcsInstance, SlbInstance, Nat, NetworkInterface, HaVip, IpAddress, EnsInstance, NatSlbInstance]
   private_ip_address:
     description:
       - The private IP address of the instance to bind the EIP to, for example a secondary private IP of an ENI.
+      - Only with O(service=vpc), like O(mode), O(vpc_id), O(instance_region_id) and O(client_token); with
+        O(service=ens) setting any of them fails the task before any call.
       - When given it is part of the comparison; an EIP bound to the same instance on another private IP counts
         as bound elsewhere (see O(allow_reassociation)). When omitted, the service picks one and any private IP
         is accepted.
@@ -96,6 +106,23 @@ options:
         with the same token only once.
       - When omitted, the module generates one per call and keeps it across the call's retries.
     type: str
+  service:
+    description:
+      - Which service holds the EIP.
+      - V(vpc) a VPC EIP (VPC API 2016-04-28, regional, so O(region) is required).
+      - V(ens) an Edge Node Service EIP (ENS API 2017-11-10, one global endpoint). RV(association.region_id) is
+        then the EIP's ENS node.
+    type: str
+    choices: [vpc, ens]
+    default: vpc
+  standby:
+    description:
+      - Only with O(service=ens). V(true) binds the EIP as the instance's standby EIP (an ENS instance holds one
+        EIP and one standby EIP); part of the comparison, so a main EIP does not count as bound as standby.
+      - When omitted, V(false) (a main EIP) with O(service=ens). Setting it with O(service=vpc) fails the task.
+      - To unbind the main EIP of an instance that also has a standby EIP, unbind the standby one first (the ENS
+        API refuses otherwise with C(InvalidUnAssociation.UnAssociateStandbyEipFist)).
+    type: bool
   state:
     description:
       - V(present) the EIP is associated with O(instance_id).
@@ -116,8 +143,9 @@ options:
     default: false
   force:
     description:
-      - Sent as C(Force) when disassociating from a NAT gateway, so the service disassociates the EIP even though
-        SNAT or DNAT entries still use it (those entries stop working). Has no effect on other instance types.
+      - Sent as C(Force) when disassociating from a NAT gateway (a VPC or, with O(service=ens), an ENS one), so the
+        service disassociates the EIP even though SNAT or DNAT entries still use it (those entries stop working).
+        Has no effect on other instance types.
       - Used with O(state=absent) and when O(allow_reassociation=true) moves an EIP away from a NAT gateway.
     type: bool
     default: false
@@ -141,7 +169,7 @@ options:
       - Many associations in one task. Each item takes the keys of the single form below; O(allow_reassociation),
         O(force), O(wait), O(wait_timeout) and the connection options of the task apply to every item.
       - Mutually exclusive with O(allocation_id), O(ip_address), O(instance_id), O(private_ip_address), O(mode),
-        O(vpc_id), O(instance_region_id), O(client_token) and O(allocation_ids).
+        O(vpc_id), O(instance_region_id), O(client_token) and O(allocation_ids). Only with O(service=vpc).
       - Checked before any call; an EIP listed twice, or asked on two instances, is refused.
       - O(wait_timeout) is the budget of the whole task, not of each item.
     type: list
@@ -158,9 +186,9 @@ options:
         description: As O(instance_id); required when the item's state is V(present).
         type: str
       instance_type:
-        description: As O(instance_type); when omitted, the task's O(instance_type).
+        description: As O(instance_type) with O(service=vpc); when omitted, the task's O(instance_type).
         type: str
-        choices: [EcsInstance, SlbInstance, Nat, NetworkInterface, HaVip, IpAddress]
+        choices: [EcsInstance, SlbInstance, Nat, NetworkInterface, HaVip, IpAddress, EnsInstance, NatSlbInstance]
       private_ip_address:
         description: As O(private_ip_address).
         type: str
@@ -185,7 +213,7 @@ options:
       - A NAT gateway's EIPs that are not yet associated are associated with C(AssociateEipAddressBatch), 50 per
         call; a network interface's too with O(mode=MULTI_BINDED); one call per EIP otherwise.
       - Mutually exclusive with O(allocation_id), O(ip_address), O(private_ip_address), O(vpc_id),
-        O(instance_region_id), O(client_token) and O(associations).
+        O(instance_region_id), O(client_token) and O(associations). Only with O(service=vpc).
     type: list
     elements: str
   exclusive:
@@ -226,6 +254,9 @@ seealso:
   - name: AssociateEipAddress
     description: The API operation this module calls.
     link: https://www.alibabacloud.com/help/en/vpc/developer-reference/api-vpc-2016-04-28-associateeipaddress
+  - name: AssociateEnsEipAddress
+    description: The ENS API operation this module calls with O(service=ens).
+    link: https://www.alibabacloud.com/help/en/ens/developer-reference/api-ens-2017-11-10-associateenseipaddress
   - module: alicloud.network.havip_association
 """
 
@@ -320,6 +351,27 @@ EXAMPLES = r"""
     state: absent
     force: true
 
+- name: Give an ENS edge instance its public address
+  alicloud.network.eip_association:
+    service: ens
+    allocation_id: eip-5p1e1234
+    instance_id: i-5p1i1234
+
+- name: Add a standby EIP to the same ENS instance
+  alicloud.network.eip_association:
+    service: ens
+    allocation_id: eip-5p1e5678
+    instance_id: i-5p1i1234
+    standby: true
+
+- name: Unbind an ENS EIP, but only if it is bound to this ENS SLB
+  alicloud.network.eip_association:
+    service: ens
+    allocation_id: eip-5p1e9999
+    instance_id: lb-5p1s1234
+    instance_type: SlbInstance
+    state: absent
+
 - name: Set the region and credentials once for every module of the collection
   module_defaults:
     group/alicloud.network.alicloud:
@@ -360,15 +412,18 @@ association:
       sample: i-2zebb08phyczzawe1234
     instance_type:
       description: The type of that instance (V(EcsInstance), V(SlbInstance), V(Nat), V(NetworkInterface),
-        V(HaVip), V(IpAddress)); null when the EIP is not bound.
+        V(HaVip), V(IpAddress); with O(service=ens) V(EnsInstance), V(SlbInstance), V(NatSlbInstance), V(Nat),
+        V(NetworkInterface)); null when the EIP is not bound.
       type: str
       sample: EcsInstance
     private_ip_address:
-      description: The private IP address the EIP is bound to; null when not bound or not reported.
+      description: The private IP address the EIP is bound to; null when not bound or not reported (always null
+        with O(service=ens)).
       type: str
       sample: 10.0.1.1
     mode:
-      description: The association mode the service reports (V(NAT), V(MULTI_BINDED), V(BINDED)); null when none.
+      description: The association mode the service reports (V(NAT), V(MULTI_BINDED), V(BINDED)); null when none
+        (always null with O(service=ens)).
       type: str
       sample: NAT
     status:
@@ -377,9 +432,14 @@ association:
       type: str
       sample: InUse
     region_id:
-      description: The region of the EIP.
+      description: The region of the EIP; with O(service=ens), its ENS node.
       type: str
       sample: cn-hangzhou
+    standby:
+      description: Whether the EIP is its instance's standby EIP; null when the EIP is not bound.
+      returned: when O(service=ens)
+      type: bool
+      sample: false
 associations:
   description:
     - With O(associations) or O(allocation_ids), one entry per item, in the order given (with O(exclusive), the
@@ -471,7 +531,7 @@ error:
       type: str
 """
 
-from ansible_collections.alicloud.network.plugins.module_utils import _eip, _eip_many
+from ansible_collections.alicloud.network.plugins.module_utils import _eip, _eip_many, _ens_eip
 from ansible_collections.alicloud.network.plugins.module_utils._association import AssociationTask
 from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
@@ -545,16 +605,20 @@ class EipAssociation(AssociationTask):
     def unresolved_refusal(self, err, change, eip, /):
         """The API said "already associated" but the EIP, read again, is not bound as asked.
 
-        Another EIP on the instance: a real conflict, fail naming it. None: the answer was about this EIP and the
-        read has not caught up yet (eventual consistency); wait for it to show, within wait_timeout.
+        Another EIP on the instance: a real conflict, fail naming it. The EIP moved since the call was planned
+        (another actor): decide again. It still looks as it did: the answer was about this EIP and the read has not
+        caught up yet (eventual consistency); wait for it to show, or to move, within wait_timeout.
         """
         holders = self.eips_on_instance()
         if holders:
             self.fail_api(err, change, hint="%s %s already has EIP %s; disassociate it first (or associate that EIP "
                           "instead)" % (self.params["instance_type"], self.params["instance_id"], ", ".join(holders)))
+        planned = _eip.diff_view(self.planned_on or eip)
+        if _eip.diff_view(eip) != planned:
+            return eip
         try:
-            return wait_until(self.read_existing, change.holds, self.module.remaining(),
-                              "EIP %s to show its association" % self.allocation_id)
+            return wait_until(self.read_existing, lambda e: change.holds(e) or _eip.diff_view(e) != planned,
+                              self.module.remaining(), "EIP %s to show its association" % self.allocation_id)
         except WaitTimeout:
             self.fail_api(err, change)
 
@@ -592,7 +656,7 @@ def main():
         allocation_id=dict(type="str"),
         ip_address=dict(type="str"),
         instance_id=dict(type="str"),
-        instance_type=dict(type="str", default="EcsInstance", choices=INSTANCE_TYPES),
+        instance_type=dict(type="str", choices=INSTANCE_TYPES + list(_eip.ENS_ONLY_TYPES)),
         private_ip_address=dict(type="str"),
         mode=dict(type="str", choices=["NAT", "MULTI_BINDED", "BINDED"]),
         vpc_id=dict(type="str"),
@@ -601,16 +665,22 @@ def main():
         state=dict(type="str", default="present", choices=["present", "absent"]),
         allow_reassociation=dict(type="bool", default=False),
         force=dict(type="bool", default=False),
+        service=dict(type="str", default="vpc", choices=["vpc", "ens"]),
+        standby=dict(type="bool"),
     )
     module = AlicloudModule(
         argument_spec=dict(single, **_eip_many.argument_spec(single)),
-        product="vpc", supports_check_mode=True, waits=True,
+        product=lambda params: params["service"], supports_check_mode=True, waits=True,
         required_one_of=[["allocation_id", "ip_address", "associations", "allocation_ids"]],
         mutually_exclusive=[["allocation_id", "ip_address"]] + _eip_many.MUTUALLY_EXCLUSIVE,
         required_if=[["state", "present", ["instance_id", "associations"], True],
                      ["instance_type", "IpAddress", ["vpc_id"]]],
     )
-    problems = input_problems(module.params)
+    if module.params["service"] == "ens" and not _eip_many.wanted_many(module.params):
+        _ens_eip.EnsEipAssociation(module).run()    # ENS EIPs: module_utils/_ens_eip.py (checks its own input)
+        return
+    module.params["instance_type"] = module.params["instance_type"] or "EcsInstance"
+    problems = _eip.service_problems(module.params) + input_problems(module.params)
     if problems:
         module.fail("Invalid options: %s." % "; ".join(problems))
     if _eip_many.wanted_many(module.params):

@@ -20,6 +20,9 @@ description:
   - An ID or address that does not exist in the region is simply absent from RV(eips); it is not an error.
   - Without any filter the module returns every EIP of the region.
   - The module only reads, so it never reports C(changed).
+  - With O(service=ens) it reads Edge Node Service EIPs (C(DescribeEnsEipAddresses), one endpoint for every ENS
+    node) the same way; their association is shown as M(alicloud.network.eip_association) shows it for
+    O(alicloud.network.eip_association#module:service=ens).
 author:
   - alicloud.network contributors (@alicloud-network)
 extends_documentation_fragment:
@@ -32,6 +35,14 @@ attributes:
     support: none
     description: Nothing changes, so there is nothing to show before and after.
 options:
+  service:
+    description:
+      - Which API holds the EIPs. V(vpc) VPC elastic IP addresses (C(DescribeEipAddresses), regional);
+        V(ens) Edge Node Service EIPs (C(DescribeEnsEipAddresses)).
+    type: str
+    choices: [vpc, ens]
+    default: vpc
+    version_added: 0.2.0
   allocation_ids:
     description:
       - Only these EIPs, by ID, for example V(eip-2zeerraiwb7ujsxdc1234).
@@ -54,11 +65,14 @@ options:
     description:
       - The type of O(associated_instance_id), as in M(alicloud.network.eip_association).
       - Requires O(associated_instance_id).
+      - With O(service=vpc) one of V(EcsInstance), V(SlbInstance), V(Nat), V(NetworkInterface), V(HaVip),
+        V(IpAddress); with O(service=ens) one of V(EnsInstance), V(Nat), V(SlbInstance), V(NetworkInterface),
+        V(NatSlbInstance).
     type: str
-    choices: [EcsInstance, SlbInstance, Nat, NetworkInterface, HaVip, IpAddress]
+    choices: [EcsInstance, SlbInstance, Nat, NetworkInterface, HaVip, IpAddress, EnsInstance, NatSlbInstance]
   status:
     description:
-      - Only the EIPs in this status.
+      - Only the EIPs in this status (V(Releasing) only with O(service=vpc)).
     type: str
     choices: [Associating, Unassociating, InUse, Available, Releasing]
 notes:
@@ -100,6 +114,13 @@ EXAMPLES = r"""
 - name: Print them
   ansible.builtin.debug:
     msg: "{{ idle.eips | map(attribute='ip_address') | list }}"
+
+- name: Show the ENS EIPs bound to an edge instance
+  alicloud.network.eip_info:
+    service: ens
+    associated_instance_id: i-5p1lqmv3fzy1234
+    associated_instance_type: EnsInstance
+  register: edge_eips
 
 - name: Look EIPs up by their public address
   alicloud.network.eip_info:
@@ -183,6 +204,7 @@ eips:
       sample: []
     association:
       description:
+        - For O(service=ens) the association also has C(standby), and C(region_id) is the ENS node.
         - The association exactly as M(alicloud.network.eip_association) returns it in its
           RV(alicloud.network.eip_association#module:association) (keys C(allocation_id), C(ip_address),
           C(instance_id), C(instance_type), C(private_ip_address), C(mode), C(status), C(region_id)), so the two
@@ -207,22 +229,24 @@ error:
 
 import ipaddress
 
+from ansible_collections.alicloud.network.plugins.module_utils import _eip, _ens_eip
 from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule
-from ansible_collections.alicloud.network.plugins.module_utils._validation import id_problem
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
-from ansible_collections.alicloud.network.plugins.module_utils._eip import (
-    describe_filters,
-    eip_view,
-    read_eips_matching,
-)
+from ansible_collections.alicloud.network.plugins.module_utils._validation import id_problem
+
+# Per service: the reader (read_eips' signature), the view of one EIP, the instance types the API knows, the action.
+SERVICES = {
+    "vpc": (_eip.read_eips, _eip.eip_view, ("EcsInstance", "SlbInstance", "Nat", "NetworkInterface", "HaVip",
+                                            "IpAddress"), "DescribeEipAddresses"),
+    "ens": (_ens_eip.read_eips, _ens_eip.eip_view, _ens_eip.INSTANCE_TYPES, "DescribeEnsEipAddresses"),
+}
 
 ARGUMENT_SPEC = dict(
+    service=dict(type="str", default="vpc", choices=["vpc", "ens"]),
     allocation_ids=dict(type="list", elements="str"),
     ip_addresses=dict(type="list", elements="str"),
     associated_instance_id=dict(type="str"),
-    associated_instance_type=dict(type="str",
-                                  choices=["EcsInstance", "SlbInstance", "Nat", "NetworkInterface", "HaVip",
-                                           "IpAddress"]),
+    associated_instance_type=dict(type="str", choices=sorted(set(SERVICES["vpc"][2]) | set(SERVICES["ens"][2]))),
     status=dict(type="str", choices=["Associating", "Unassociating", "InUse", "Available", "Releasing"]),
 )
 
@@ -235,6 +259,12 @@ def input_problems(params):
     for value in params["ip_addresses"] or []:
         if not is_ipv4(value):
             problems.append("ip_addresses %r is not a valid IPv4 address" % (value,))
+    types = SERVICES[params["service"]][2]
+    if params["associated_instance_type"] not in (None,) + tuple(types):
+        problems.append("associated_instance_type %s is not a type of service %s (%s)"
+                        % (params["associated_instance_type"], params["service"], ", ".join(types)))
+    if params["service"] == "ens" and params["status"] == "Releasing":
+        problems.append("status Releasing is only reported by service vpc")
     return problems
 
 
@@ -248,17 +278,19 @@ def is_ipv4(value):
 def read(m):
     """The EIPs the options ask for, as this module returns them."""
     params = m.params
-    filters = describe_filters(status=params["status"], associated_instance_id=params["associated_instance_id"],
-                               associated_instance_type=params["associated_instance_type"])
+    reader, view, types, action = SERVICES[params["service"]]
+    filters = _eip.describe_filters(status=params["status"], associated_instance_id=params["associated_instance_id"],
+                                    associated_instance_type=params["associated_instance_type"])
     try:
-        found = read_eips_matching(m.call, params["allocation_ids"], params["ip_addresses"], filters)
+        found = _eip.read_eips_matching(m.call, params["allocation_ids"], params["ip_addresses"], filters, reader)
     except ApiError as err:
-        m.fail_api(err, err.action or "DescribeEipAddresses")
-    return [eip_view(eip) for eip in found]
+        m.fail_api(err, err.action or action)
+    return [view(eip) for eip in found]
 
 
 def main():
-    m = AlicloudModule(argument_spec=ARGUMENT_SPEC, product="vpc", supports_check_mode=True,
+    m = AlicloudModule(argument_spec=ARGUMENT_SPEC, product=lambda params: params["service"],
+                       supports_check_mode=True,
                        required_together=[["associated_instance_id", "associated_instance_type"]])
     problems = input_problems(m.params)
     if problems:

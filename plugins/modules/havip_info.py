@@ -21,6 +21,9 @@ description:
   - An ID that does not exist is simply absent from RV(havips); it is not an error.
   - Without any filter the module returns every HAVIP the credentials can see.
   - ENS is served by one endpoint (C(ens.aliyuncs.com)), so O(region) is not needed.
+  - With O(service=vpc) it reads the VPC HAVIPs of O(region) instead (VPC C(DescribeHaVips), whose filters take at
+    most 5 values, so O(havip_ids) go 5 to a call); each is shown as
+    M(alicloud.network.havip_association) shows it for O(alicloud.network.havip_association#module:service=vpc).
   - The module only reads, so it never reports C(changed).
 author:
   - alicloud.network contributors (@alicloud-network)
@@ -34,6 +37,13 @@ attributes:
     support: none
     description: Nothing changes, so there is nothing to show before and after.
 options:
+  service:
+    description:
+      - Which API holds the HAVIPs. V(ens) Edge Node Service HAVIPs; V(vpc) VPC HAVIPs of O(region).
+    type: str
+    choices: [ens, vpc]
+    default: ens
+    version_added: 0.2.0
   havip_ids:
     description:
       - Only these HAVIPs, by ID, for example V(havip-5p14t1234).
@@ -64,6 +74,13 @@ seealso:
 """
 
 EXAMPLES = r"""
+- name: Show a VPC HAVIP and which ECS instance is its master
+  alicloud.network.havip_info:
+    service: vpc
+    havip_ids: [havip-2zeo05qre24nhrqpy1234]
+    region: cn-hangzhou
+  register: vpc_havip
+
 - name: Show a HAVIP and its members
   alicloud.network.havip_info:
     havip_ids: [havip-5p14t1234]
@@ -115,6 +132,8 @@ havips:
       in its RV(alicloud.network.havip_association#module:havip).
     - With O(havip_ids), in the order of O(havip_ids); otherwise in the order the API lists them.
     - An ID that does not exist is not in the list.
+    - With O(service=vpc) each also has C(region_id), C(vpc_id) and C(master_instance_id); C(ens_region_id) is
+      null, and a member's status is the HAVIP's (the VPC API reports none per member).
   returned: success
   type: list
   elements: dict
@@ -166,16 +185,19 @@ error:
 
 import ipaddress
 
+from ansible_collections.alicloud.network.plugins.module_utils import _havip, _vpc_havip
 from ansible_collections.alicloud.network.plugins.module_utils._base import AlicloudModule
-from ansible_collections.alicloud.network.plugins.module_utils._validation import id_problem
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
-from ansible_collections.alicloud.network.plugins.module_utils._havip import (
-    describe_filters,
-    havip_view,
-    read_havips,
-)
+from ansible_collections.alicloud.network.plugins.module_utils._validation import id_problem
+
+# Per service: the filters for the options, the reader, the view of one HAVIP.
+SERVICES = {
+    "ens": (_havip.describe_filters, _havip.read_havips, _havip.havip_view),
+    "vpc": (_vpc_havip.describe_filters, _vpc_havip.read_havips, _vpc_havip.havip_view),
+}
 
 ARGUMENT_SPEC = dict(
+    service=dict(type="str", default="ens", choices=["ens", "vpc"]),
     havip_ids=dict(type="list", elements="str"),
     ip_address=dict(type="str"),
     vswitch_id=dict(type="str"),
@@ -204,17 +226,19 @@ def is_ip(value):
 def read(m):
     """The HAVIPs the options ask for, as this module returns them."""
     params = m.params
+    describe_filters, read_havips, view = SERVICES[params["service"]]
     filters = describe_filters(ip_address=params["ip_address"], vswitch_id=params["vswitch_id"],
                                status=params["status"])
     try:
         found = read_havips(m.call, params["havip_ids"], filters)
     except ApiError as err:
         m.fail_api(err, err.action or "DescribeHaVips")
-    return [havip_view(havip) for havip in found]
+    return [view(havip) for havip in found]
 
 
 def main():
-    m = AlicloudModule(argument_spec=ARGUMENT_SPEC, product="ens", supports_check_mode=True)
+    m = AlicloudModule(argument_spec=ARGUMENT_SPEC, product=lambda params: params["service"],
+                       supports_check_mode=True)
     problems = input_problems(m.params)
     if problems:
         m.fail("Invalid options: %s." % "; ".join(problems))

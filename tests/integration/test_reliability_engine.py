@@ -18,8 +18,8 @@ def test_polls_throttled_after_the_change_stay_within_wait_timeout_and_say_chang
     ActorFirst(emulator, "AssociateEipAddress",
                lambda: emulator.faults.add("throttle", action="DescribeEipAddresses", count=100000))
     started = time.monotonic()
-    result = ansible.module("eip_association", {"allocation_id": "eip-emu0170", "instance_id": "i-emuecs0170",
-                                         "wait_timeout": 5, "max_retry_time": 30}).last
+    args = {"allocation_id": "eip-emu0170", "instance_id": "i-emuecs0170", "wait_timeout": 5, "max_retry_time": 30}
+    result = ansible.module("eip_association", args).last
     elapsed = time.monotonic() - started
     assert result["status"] == "failed", result
     assert result["result"]["changed"] is True, "its own associate was accepted"

@@ -11,7 +11,6 @@ import socket
 import time
 from urllib.parse import quote, quote_plus
 
-import pytest
 from reliability_support import (
     EIP_MODULE,
     HAVIP_MODULE,
