@@ -315,6 +315,9 @@ def test_bad_input_is_refused_before_any_call(emulator, ansible):
         ({"associations": pairs([1]), "exclusive": True}, "exclusive is only accepted with allocation_ids"),
         ({"associations": pairs([1]), "allocation_id": eip(2)}, "mutually exclusive"),
         ({"associations": pairs([1]), "parallelism": 0}, "parallelism must be 1 to 50"),
+        ({"associations": pairs([1]), "service": "ens"}, "work with service vpc only"),
+        ({"associations": [{"allocation_id": eip(1), "instance_id": ecs(1), "instance_type": "EnsInstance"}]},
+         "associations[0]: instance_type EnsInstance is not accepted with service=vpc"),
     ]
     run = ansible.playbook(play(*[(f"case {index}", args) for index, (args, _words) in enumerate(cases)],
                                 ignore_errors=True))
