@@ -33,22 +33,22 @@ def _eips_of(answer):
     return (answer.get("EipAddresses") or {}).get("EipAddress") or []
 
 
-def read_eips(call, allocation_ids=None, ip_addresses=None, filters=None):
+def read_eips(call, allocation_ids=None, ip_addresses=None, filters=None, action="DescribeEipAddresses"):
     """Every EIP matching the server-side filters, in batches of 50 IDs (or addresses), every page read.
 
     call(action, params) -> answer. `filters` are further DescribeEipAddresses parameters (Status,
     AssociatedInstanceId, AssociatedInstanceType). An ID that does not exist is simply absent from the result.
+    `action` is DescribeEnsEipAddresses for ENS EIPs, which the API lists in the same shape, limits and filters.
     """
     filters = dict(filters or {})
     if allocation_ids is not None and ip_addresses is not None:
         raise ValueError("filter by allocation_ids or by ip_addresses, not both")
     key, values = ("AllocationId", allocation_ids) if allocation_ids is not None else ("EipAddress", ip_addresses)
     if values is None:
-        return read_all_pages(call, "DescribeEipAddresses", filters, _eips_of, PAGE_SIZE)
+        return read_all_pages(call, action, filters, _eips_of, PAGE_SIZE)
     found = []
     for batch in batches(values, MAX_VALUES_PER_CALL):
-        found.extend(read_all_pages(call, "DescribeEipAddresses", dict(filters, **{key: ",".join(batch)}),
-                                    _eips_of, PAGE_SIZE))
+        found.extend(read_all_pages(call, action, dict(filters, **{key: ",".join(batch)}), _eips_of, PAGE_SIZE))
     return found
 
 
@@ -86,12 +86,12 @@ def _unique(values):
     return list(dict.fromkeys(values))
 
 
-def read_eip(call, allocation_id=None, ip_address=None):
+def read_eip(call, allocation_id=None, ip_address=None, read=read_eips):
     """The EIP with this ID (or public address), or None when it does not exist in the region."""
     if allocation_id:
-        matches = [e for e in read_eips(call, allocation_ids=[allocation_id]) if e.get("AllocationId") == allocation_id]
+        matches = [e for e in read(call, allocation_ids=[allocation_id]) if e.get("AllocationId") == allocation_id]
     else:
-        matches = [e for e in read_eips(call, ip_addresses=[ip_address]) if e.get("IpAddress") == ip_address]
+        matches = [e for e in read(call, ip_addresses=[ip_address]) if e.get("IpAddress") == ip_address]
     return matches[0] if matches else None
 
 

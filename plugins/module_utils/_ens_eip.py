@@ -16,7 +16,6 @@ import ipaddress
 from ansible_collections.alicloud.network.plugins.module_utils import _eip
 from ansible_collections.alicloud.network.plugins.module_utils._association import AssociationTask, Change
 from ansible_collections.alicloud.network.plugins.module_utils._client import ApiError
-from ansible_collections.alicloud.network.plugins.module_utils._paging import batches, read_all_pages
 from ansible_collections.alicloud.network.plugins.module_utils._validation import id_problem
 
 # DescribeEnsEipAddresses statuses (the reference's Status values).
@@ -30,9 +29,6 @@ DEFAULT_INSTANCE_TYPE = "EnsInstance"
 # eip_association options that only the VPC API has: set with service=ens, they fail the task before any call.
 VPC_ONLY_OPTIONS = ("private_ip_address", "mode", "vpc_id", "instance_region_id", "client_token")
 
-# DescribeEnsEipAddresses limits: AllocationId / EipAddress up to 50 comma-separated values, PageSize <= 100.
-MAX_VALUES_PER_CALL = 50
-PAGE_SIZE = 100
 
 # Well-known ENS ID prefixes: only to catch an instance_type that contradicts the ID, never to guess it.
 ID_PREFIX_TYPES = (("i-", ("EnsInstance",)), ("lb-", ("SlbInstance", "NatSlbInstance")), ("nat-", ("Nat",)),
@@ -41,36 +37,15 @@ ID_PREFIX_TYPES = (("i-", ("EnsInstance",)), ("lb-", ("SlbInstance", "NatSlbInst
 
 # ---- reading --------------------------------------------------------------------------------------------------
 
-def _eips_of(answer):
-    return (answer.get("EipAddresses") or {}).get("EipAddress") or []
-
-
 def read_eips(call, allocation_ids=None, ip_addresses=None, filters=None):
-    """Every ENS EIP matching the filters, in batches of 50 IDs (or addresses), every page read.
-
-    `filters` are further DescribeEnsEipAddresses parameters (AssociatedInstanceId, AssociatedInstanceType,
-    EnsRegionId, Status, Standby ...). An ID that does not exist is simply absent from the result.
-    """
-    filters = dict(filters or {})
-    if allocation_ids is not None and ip_addresses is not None:
-        raise ValueError("filter by allocation_ids or by ip_addresses, not both")
-    key, values = ("AllocationId", allocation_ids) if allocation_ids is not None else ("EipAddress", ip_addresses)
-    if values is None:
-        return read_all_pages(call, "DescribeEnsEipAddresses", filters, _eips_of, PAGE_SIZE)
-    found = []
-    for batch in batches(values, MAX_VALUES_PER_CALL):
-        found.extend(read_all_pages(call, "DescribeEnsEipAddresses", dict(filters, **{key: ",".join(batch)}),
-                                    _eips_of, PAGE_SIZE))
-    return found
+    """Every ENS EIP matching the filters (DescribeEnsEipAddresses parameters: AssociatedInstanceId,
+    AssociatedInstanceType, EnsRegionId, Status, Standby ...), 50 IDs or addresses a call, every page read."""
+    return _eip.read_eips(call, allocation_ids, ip_addresses, filters, action="DescribeEnsEipAddresses")
 
 
 def read_eip(call, allocation_id=None, ip_address=None):
     """The ENS EIP with this ID (or public address), or None when there is none."""
-    if allocation_id:
-        found = [e for e in read_eips(call, allocation_ids=[allocation_id]) if e.get("AllocationId") == allocation_id]
-    else:
-        found = [e for e in read_eips(call, ip_addresses=[ip_address]) if e.get("IpAddress") == ip_address]
-    return found[0] if found else None
+    return _eip.read_eip(call, allocation_id, ip_address, read=read_eips)
 
 
 # ---- reading an EIP's fields ----------------------------------------------------------------------------------
