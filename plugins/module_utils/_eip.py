@@ -119,13 +119,13 @@ def owner(eip):
     return text
 
 
-def describe_state(eip):
-    """One line for messages: status and owner."""
+def describe_state(eip, owner_of=owner):
+    """One line for messages: status and owner (owner_of words it: the ENS module passes its own)."""
     if not eip:
         return "nothing read"
     text = "status %s" % eip.get("Status")
     if is_bound(eip):
-        text += ", bound to %s" % owner(eip)
+        text += ", bound to %s" % owner_of(eip)
     return text
 
 

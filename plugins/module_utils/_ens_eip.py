@@ -50,8 +50,7 @@ def read_eip(call, allocation_id=None, ip_address=None):
 
 # ---- reading an EIP's fields ----------------------------------------------------------------------------------
 
-def is_bound(eip):
-    return bool(eip.get("InstanceId"))
+is_bound = _eip.is_bound
 
 
 def is_standby(eip):
@@ -72,12 +71,7 @@ def owner(eip):
 
 
 def describe_state(eip):
-    if not eip:
-        return "nothing read"
-    text = "status %s" % eip.get("Status")
-    if is_bound(eip):
-        text += ", bound to %s" % owner(eip)
-    return text
+    return _eip.describe_state(eip, owner_of=owner)
 
 
 # ---- the shapes modules return ----------------------------------------------------------------------------------
