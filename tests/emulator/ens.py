@@ -118,11 +118,7 @@ def _havip_filters(call):
     filters = {field: [value] for field, value in filters.items() if value is not None}
     if call.optional("Status") is not None:
         filters["Status"] = [call.choice("Status", reference.STATUSES["havip_reported"])]
-    regions = [v for k, v in call.params.items() if k.startswith("EnsRegionIds.")]
-    if len(regions) > reference.LIMITS["ens:DescribeHaVips"]["EnsRegionIds"]:
-        raise call.invalid("EnsRegionIds")
-    if call.optional("EnsRegionId") is not None:
-        regions.append(call.optional("EnsRegionId"))
+    regions = call.ens_regions(limit=reference.LIMITS["ens:DescribeHaVips"]["EnsRegionIds"])
     if regions:
         filters["EnsRegionId"] = regions
     return filters

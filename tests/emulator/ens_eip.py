@@ -166,9 +166,7 @@ def _filters(call):
         value = _boolean(call, field)
         if value is not None:
             filters[field] = [value]
-    regions = [v for k, v in call.params.items() if k.startswith("EnsRegionIds.")]
-    if call.optional("EnsRegionId") is not None:
-        regions.append(call.optional("EnsRegionId"))
+    regions = call.ens_regions()
     if regions:
         filters["EnsRegionId"] = regions
     return filters

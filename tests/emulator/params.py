@@ -49,6 +49,15 @@ class Call:
             raise self.invalid(name)
         return number
 
+    def ens_regions(self, limit=None):
+        """The ENS nodes asked for: EnsRegionIds.N and EnsRegionId together (at most `limit` of the first)."""
+        regions = [v for k, v in self.params.items() if k.startswith("EnsRegionIds.")]
+        if limit is not None and len(regions) > limit:
+            raise self.invalid("EnsRegionIds")
+        if self.optional("EnsRegionId") is not None:
+            regions.append(self.optional("EnsRegionId"))
+        return regions
+
     def comma_list(self, name, limit=50, error=None):
         value = self.optional(name)
         if value is None:
